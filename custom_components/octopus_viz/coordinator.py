@@ -1,0 +1,177 @@
+"""One coordinator per account: fetch new half-hours, cache, price, write statistics.
+
+Flow of an update (see `_async_update_data`): refresh the account's agreements (daily), fetch
+each meter from its newest cached half-hour minus a re-fetch window (one request per meter when
+idle; 500-day windows while backfilling, each committed to the cache before the next), refresh
+account tariffs when due, then re-price and write statistics only from the first hour that
+changed. CPU-heavy steps run in the executor so the event loop stays responsive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import OctopusAuthError, OctopusClient, OctopusError
+from .cache import ReadingCache
+from .const import CONF_STANDING_CHARGES_IN_COST, DOMAIN
+from .engine import MeterEngine, MeterSnapshot
+from .models import MeterConfig
+from .statistics import async_write_statistic, energy_metadata, money_metadata
+
+_LOGGER = logging.getLogger(__name__)
+
+UPDATE_INTERVAL = timedelta(hours=1)
+EVENT_DATA_UPDATED = f"{DOMAIN}_data_updated"
+
+type OctopusVizConfigEntry = ConfigEntry[OctopusVizCoordinator]
+
+
+@dataclass(frozen=True, slots=True)
+class OctopusData:
+    """What entities, services and the card read: one immutable snapshot per meter."""
+
+    meters: Mapping[str, MeterSnapshot]
+    currency: str = "GBP"
+    updated_at: datetime | None = None
+
+    def by_direction(self, direction: str) -> list[MeterSnapshot]:
+        """Snapshots of the meters measuring one direction."""
+        return [m for m in self.meters.values() if m.config.direction.value == direction]
+
+
+@dataclass(slots=True)
+class _UpdateResult:
+    """What one meter's update changed (UTC epoch seconds of the first and last new half-hour)."""
+
+    first: int | None = None
+    last: int | None = None
+    written: dict[str, int] = field(default_factory=dict)
+
+
+class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
+    """Keeps an account's cache, prices and statistics current."""
+
+    config_entry: OctopusVizConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: OctopusVizConfigEntry,
+        client: OctopusClient,
+        cache: ReadingCache,
+        engines: list[MeterEngine],
+    ) -> None:
+        """Create the coordinator; `async_load` must run before the first refresh."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=UPDATE_INTERVAL,
+            always_update=False,
+        )
+        self.client = client
+        self.cache = cache
+        self.engines = {engine.meter.mpan: engine for engine in engines}
+        self.last_update_summary: dict[str, Any] = {}
+
+    @property
+    def meters(self) -> list[MeterConfig]:
+        """The followed meters."""
+        return [engine.meter for engine in self.engines.values()]
+
+    async def async_load(self) -> None:
+        """Read the cache (no network): entities have data as soon as the entry is set up."""
+        for engine in self.engines.values():
+            await engine.async_load()
+        self.data = self._snapshot()
+
+    def _snapshot(self) -> OctopusData:
+        meters = {mpan: engine.snapshot for mpan, engine in self.engines.items()}
+        currency = next((m.currency for m in meters.values() if m.currency), "GBP")
+        return OctopusData(meters=meters, currency=currency, updated_at=dt_util.utcnow())
+
+    async def _async_update_data(self) -> OctopusData:
+        """Fetch, cache, price and write statistics for every meter."""
+        now = dt_util.utcnow()
+        try:
+            for engine in self.engines.values():
+                await engine.async_fetch(now)
+            for engine in self.engines.values():
+                await engine.async_refresh_tariffs(now)
+        except OctopusAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except OctopusError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": type(err).__name__},
+            ) from err
+        for engine in self.engines.values():
+            await self._async_publish(engine)
+        return self._snapshot()
+
+    async def async_refresh_from(self, start: datetime) -> None:
+        """Re-fetch everything from `start` and rewrite what changed (the refresh service)."""
+        for engine in self.engines.values():
+            engine.refetch_from = start
+        await self.async_refresh()
+        if not self.last_update_success and self.last_exception is not None:
+            raise self.last_exception
+
+    async def async_reprice(self) -> None:
+        """Tariffs were edited: re-price the cached history (no API request)."""
+        for engine in self.engines.values():
+            await engine.async_reload_tariffs()
+            await self._async_publish(engine)
+        self.async_set_updated_data(self._snapshot())
+
+    async def _async_publish(self, engine: MeterEngine) -> None:
+        """Price what changed, write statistics from the first changed hour, tell listeners."""
+        include_standing = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST))
+        work = await engine.async_process(include_standing=include_standing)
+        ids = engine.statistic_ids
+        written: dict[str, int] = {}
+        if work.energy_hours:
+            written[ids.energy] = await async_write_statistic(
+                self.hass, energy_metadata(ids.energy, engine.statistic_name(False)), work.energy_hours
+            )
+        if work.money_hours:
+            written[ids.money] = await async_write_statistic(
+                self.hass,
+                money_metadata(ids.money, engine.statistic_name(True), engine.snapshot.currency),
+                work.money_hours,
+            )
+        await engine.async_commit()
+        engine.report_unpriced(self.hass, self.config_entry.entry_id)
+        if work.first_new is not None and work.last_new is not None:
+            self.hass.bus.async_fire(
+                EVENT_DATA_UPDATED,
+                {
+                    "entry_id": self.config_entry.entry_id,
+                    "mpan": engine.meter.mpan,
+                    "direction": engine.meter.direction.value,
+                    "first_interval_start": work.first_new.isoformat(),
+                    "last_interval_end": work.last_new.isoformat(),
+                },
+            )
+        self.last_update_summary[engine.meter.mpan] = {
+            "rows_written": written,
+            "first_new": work.first_new.isoformat() if work.first_new else None,
+        }
+
+    def history_start(self, meter: MeterConfig, chosen: date | None) -> datetime:
+        """Where a first backfill starts (kept for diagnostics)."""
+        return self.engines[meter.mpan].history_start()

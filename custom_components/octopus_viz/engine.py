@@ -1,0 +1,330 @@
+"""One followed meter: its cached columns, its tariffs, and the steps of an update.
+
+The coordinator drives engines; an engine owns the meter's in-memory columns (mirroring the
+SQLite cache), its pricing source and the "pending statistics" markers that make a restart in
+the middle of a backfill safe: the first changed half-hour is written to the cache in the same
+transaction as the readings, and cleared only once the statistics from it were queued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+import logging
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+
+from .api import OctopusClient
+from .cache import ReadingCache
+from .const import DOMAIN, HALF_HOUR_SECONDS
+from .models import MeterConfig
+from .periods import date_of_day_number, local_midnight, local_position
+from .processing import (
+    Columns,
+    first_index_at_or_after,
+    hourly_energy,
+    hourly_money,
+    merge,
+    reprice,
+)
+from .series import HalfHourSeries
+from .statistics import StatisticIds, statistic_ids
+from .tariff_source import PriceSource
+
+_LOGGER = logging.getLogger(__name__)
+
+# Re-asked on every poll: Octopus delivers late readings and corrections within days.
+REFETCH_WINDOW = timedelta(days=7)
+# 24,000 half-hours: one request per window even with the extra row the API may add.
+BACKFILL_WINDOW = timedelta(days=500)
+# Without an agreement or a chosen date, a first backfill reaches this far back.
+DEFAULT_HISTORY = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSnapshot:
+    """Immutable view of a meter for entities, services and websocket commands."""
+
+    config: MeterConfig
+    series: HalfHourSeries
+    source: PriceSource | None
+    currency: str = "GBP"
+    data_until: datetime | None = None
+
+
+@dataclass(slots=True)
+class ProcessResult:
+    """Hours to write, and the span of new data for the `data_updated` event."""
+
+    energy_hours: list[tuple[datetime, float]] = field(default_factory=list)
+    money_hours: list[tuple[datetime, float]] = field(default_factory=list)
+    first_new: datetime | None = None
+    last_new: datetime | None = None
+
+
+def _local_day_starting(hour_start: int) -> date | None:
+    """The local date whose midnight falls in the UTC hour starting at `hour_start`."""
+    day, slot = local_position(hour_start)
+    return date_of_day_number(day) if slot == 0 else None
+
+
+class MeterEngine:
+    """Cache, fetch, price and aggregate one meter."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        client: OctopusClient,
+        cache: ReadingCache,
+        meter: MeterConfig,
+        source: PriceSource,
+        history_from: date | None = None,
+    ) -> None:
+        """Bind the meter to its client, cache and price source."""
+        self.hass = hass
+        self.client = client
+        self.cache = cache
+        self.meter = meter
+        self.source = source
+        self.history_from = history_from
+        self.refetch_from: datetime | None = None
+        self.columns = Columns.empty()
+        self.statistic_ids: StatisticIds = statistic_ids(meter.mpan, meter.direction)
+        self._pending_energy: int | None = None  # first half-hour whose energy stats are stale
+        self._pending_money: int | None = None
+        self._new_span: tuple[int, int] | None = None
+        self._priced_version: int | None = None
+        self._unpriced: list[tuple[datetime, datetime]] = []
+        self.snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), source=None)
+
+    # -- keys in the cache's meta table ---------------------------------------------------------
+
+    @property
+    def _pending_key(self) -> str:
+        return f"pending:{self.meter.mpan}"
+
+    # -- loading ------------------------------------------------------------------------------
+
+    async def async_load(self) -> None:
+        """Columns and pending markers from the cache; tariff source from its stored rows."""
+        starts, kwh, values = await self.hass.async_add_executor_job(
+            self.cache.load, self.meter.mpan
+        )
+        self.columns = Columns(starts, kwh, values)
+        pending = await self.hass.async_add_executor_job(self.cache.get_meta, self._pending_key, {})
+        self._pending_energy = pending.get("energy")
+        self._pending_money = pending.get("money")
+        await self.source.async_load()
+        await self._async_rebuild_snapshot()
+
+    async def _async_rebuild_snapshot(self) -> None:
+        columns = self.columns
+        series = await self.hass.async_add_executor_job(
+            HalfHourSeries, columns.starts, columns.kwh, columns.values
+        )
+        until = (
+            datetime.fromtimestamp(columns.starts[-1] + HALF_HOUR_SECONDS, UTC)
+            if columns.starts
+            else None
+        )
+        self.snapshot = MeterSnapshot(
+            config=self.meter,
+            series=series,
+            source=self.source if self.source.ready else None,
+            currency=self.source.currency,
+            data_until=until,
+        )
+
+    # -- fetching -----------------------------------------------------------------------------
+
+    def history_start(self) -> datetime:
+        """Where a first backfill starts: the chosen date, else the first agreement."""
+        if self.history_from is not None:
+            return local_midnight(self.history_from)
+        starts = [a.valid_from for a in self.meter.agreements]
+        if starts:
+            return min(starts)
+        return datetime.now(UTC) - DEFAULT_HISTORY
+
+    def _fetch_start(self, now: datetime) -> datetime:
+        if self.refetch_from is not None:
+            return max(self.refetch_from, self.history_start())
+        last = self.columns.last_start
+        if last is None:
+            return self.history_start()
+        newest_end = datetime.fromtimestamp(last + HALF_HOUR_SECONDS, UTC)
+        return max(min(newest_end - REFETCH_WINDOW, now), self.history_start())
+
+    async def async_fetch(self, now: datetime) -> None:
+        """Fetch from the newest cached reading (minus the re-fetch window) up to now."""
+        start = self._fetch_start(now)
+        while start < now:
+            end = min(start + BACKFILL_WINDOW, now)
+            readings = await self.client.async_get_consumption(
+                self.meter.mpan, self.meter.serial, start, end
+            )
+            rows = [(int(r.start.timestamp()), r.kwh) for r in readings]
+            await self._async_store(rows)
+            start = end
+        self.refetch_from = None
+
+    async def _async_store(self, rows: list[tuple[int, float]]) -> None:
+        columns, first = await self.hass.async_add_executor_job(merge, self.columns, rows)
+        if first is None:
+            return
+        first_start = columns.starts[first]
+        changed = [(s, k) for s, k in rows if s >= first_start]
+        self._pending_energy = _min(self._pending_energy, first_start)
+        self._pending_money = _min(self._pending_money, first_start)
+        # The pending marker is committed with the readings: a restart right after still
+        # knows which statistics must be written.
+        await self.hass.async_add_executor_job(
+            self.cache.upsert, self.meter.mpan, changed, {self._pending_key: self._pending()}
+        )
+        self.columns = columns
+        last = columns.starts[-1]
+        span = self._new_span
+        self._new_span = (first_start, last) if span is None else (min(span[0], first_start), last)
+
+    def _pending(self) -> dict[str, int | None]:
+        return {"energy": self._pending_energy, "money": self._pending_money}
+
+    # -- tariffs ------------------------------------------------------------------------------
+
+    async def async_refresh_tariffs(self, now: datetime) -> None:
+        """Let the price source fetch newly published rates (it decides whether it is due)."""
+        newest = self.columns.last_start
+        await self.source.async_refresh(now, None if newest is None else _utc(newest))
+
+    async def async_reload_tariffs(self) -> None:
+        """Tariffs were edited in the options: force a full re-price on the next process."""
+        await self.source.async_load()
+
+    # -- processing ---------------------------------------------------------------------------
+
+    async def async_process(self, *, include_standing: bool) -> ProcessResult:
+        """Price and sum hours from the first change; rebuild the snapshot if anything moved."""
+        result = ProcessResult()
+        moved = False
+        if self.source.ready and self.columns.starts:
+            # A new tariff version (an edit, newly published rates, a restart) re-prices the
+            # whole history; otherwise only the half-hours that changed need a price.
+            if self._priced_version != self.source.version:
+                begin = 0
+            elif self._pending_money is not None:
+                begin = first_index_at_or_after(self.columns, self._pending_money)
+            else:
+                begin = len(self.columns)
+            columns, first = await self.hass.async_add_executor_job(
+                reprice, self.columns, self.source.price, begin
+            )
+            self._priced_version = self.source.version
+            if first is not None:
+                self.columns = columns
+                self._pending_money = _min(self._pending_money, columns.starts[first])
+                moved = True
+        columns = self.columns
+        if self._pending_energy is not None:
+            index = first_index_at_or_after(columns, self._pending_energy)
+            result.energy_hours = await self.hass.async_add_executor_job(
+                hourly_energy, columns, index
+            )
+            moved = True
+        if self._pending_money is not None and self.source.ready:
+            index = first_index_at_or_after(columns, self._pending_money)
+            standing = self.source.standing_for_day if include_standing else None
+            result.money_hours = await self.hass.async_add_executor_job(
+                hourly_money, columns, index, standing, _local_day_starting
+            )
+            moved = True
+        if self._new_span is not None:
+            result.first_new = _utc(self._new_span[0])
+            result.last_new = _utc(self._new_span[1] + HALF_HOUR_SECONDS)
+        if moved or self.snapshot.source is None and self.source.ready:
+            self._unpriced = await self.hass.async_add_executor_job(_unpriced_runs, columns)
+            await self._async_rebuild_snapshot()
+        return result
+
+    async def async_commit(self) -> None:
+        """Statistics were queued: persist prices and clear the pending markers."""
+        first = _min(self._pending_energy, self._pending_money)
+        if first is not None and self.source.ready:
+            index = first_index_at_or_after(self.columns, first)
+            prices = list(
+                zip(self.columns.starts[index:], self.columns.values[index:], strict=True)
+            )
+            await self.hass.async_add_executor_job(self.cache.set_values, self.meter.mpan, prices)
+        self._pending_energy = None
+        if self.source.ready:
+            self._pending_money = None
+        self._new_span = None
+        await self.hass.async_add_executor_job(
+            self.cache.set_meta, {self._pending_key: self._pending()}
+        )
+
+    def report_unpriced(self, hass: HomeAssistant, entry_id: str) -> None:
+        """A repair issue naming the unpriced periods, or none when everything is priced."""
+        issue_id = f"unpriced_{entry_id}_{self.meter.mpan}"
+        if not self._unpriced or not self.source.ready:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+            return
+        shown = ", ".join(
+            f"{a.date().isoformat()} – {b.date().isoformat()}" for a, b in self._unpriced[:5]
+        )
+        if len(self._unpriced) > 5:
+            shown += f" (+{len(self._unpriced) - 5})"
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="unpriced_periods",
+            translation_placeholders={
+                "mpan": self.meter.mpan,
+                "direction": self.meter.direction.value,
+                "periods": shown,
+            },
+        )
+
+    def statistic_name(self, money: bool) -> str:
+        """Human name of a statistic (statistic names are not translatable in HA)."""
+        kind = self.meter.direction.value
+        if money:
+            label = "cost" if kind == "import" else "revenue"
+            return f"Octopus {self.meter.mpan} {kind} {label}"
+        return f"Octopus {self.meter.mpan} {kind}"
+
+
+def _min(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _utc(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def _unpriced_runs(columns: Columns) -> list[tuple[datetime, datetime]]:
+    """Contiguous runs of unpriced half-hours as [start, end) instants."""
+    runs: list[tuple[datetime, datetime]] = []
+    run_start: int | None = None
+    previous_end = 0
+    for start, value in zip(columns.starts, columns.values, strict=True):
+        if value is None:
+            if run_start is None or start != previous_end:
+                if run_start is not None:
+                    runs.append((_utc(run_start), _utc(previous_end)))
+                run_start = start
+            previous_end = start + HALF_HOUR_SECONDS
+        elif run_start is not None:
+            runs.append((_utc(run_start), _utc(previous_end)))
+            run_start = None
+    if run_start is not None:
+        runs.append((_utc(run_start), _utc(previous_end)))
+    return runs
+

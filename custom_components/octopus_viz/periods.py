@@ -1,0 +1,192 @@
+"""Local time (Europe/London) for half-hours: slots, local days and named periods.
+
+Pure Python, no Home Assistant import. Instants are aware UTC datetimes; a "local day" is a
+calendar date in Europe/London. A half-hour belongs to the local day and wall-clock slot it
+starts in: slot 0 is 00:00-00:30 local, slot 47 is 23:30-24:00.
+
+Clock changes: on the October change day 01:00 and 01:30 local happen twice (BST, then GMT), so
+that day has 50 half-hours and slots 2 and 3 each receive two of them. On the March change day
+01:00-02:00 local does not exist: 46 half-hours, slots 2 and 3 are empty.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from .const import HALF_HOUR_SECONDS, LOCAL_TZ_NAME
+
+LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
+SLOTS_PER_DAY = 48
+DAY_SECONDS = 86_400
+HALF_HOUR = timedelta(seconds=HALF_HOUR_SECONDS)
+
+# Day numbers below count days since 1970-01-01 (the Unix epoch day is 0); converting to a
+# `date` is an ordinal shift. Integers make the per-reading work in series.py cheap.
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+SLOT_LABELS: tuple[str, ...] = tuple(
+    f"{slot // 2:02d}:{(slot % 2) * 30:02d}" for slot in range(SLOTS_PER_DAY)
+)
+
+
+def epoch_seconds(when: datetime) -> int:
+    """Whole seconds since the Unix epoch of an aware datetime (ValueError if naive)."""
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"naive datetime not accepted: {when!r}")
+    return int(when.timestamp())
+
+
+def utc_from_epoch(seconds: int) -> datetime:
+    """The aware UTC datetime of a Unix time."""
+    return _EPOCH + timedelta(seconds=seconds)
+
+
+def day_number(local_date: date) -> int:
+    """Days since 1970-01-01 of a date (the integer used inside series)."""
+    return local_date.toordinal() - EPOCH_ORDINAL
+
+
+def date_of_day_number(number: int) -> date:
+    """Inverse of `day_number`."""
+    return date.fromordinal(number + EPOCH_ORDINAL)
+
+
+@lru_cache(maxsize=8192)
+def utc_day_offsets(utc_day: int) -> tuple[int, ...]:
+    """UTC offset in seconds of each of the 48 UTC half-hours of a UTC day.
+
+    Asking zoneinfo once per reading would dominate building a series, while the offset only
+    changes twice a year. Two questions per UTC day answer almost every day; only the two
+    change days are asked half-hour by half-hour (changes happen on a half-hour boundary).
+    """
+    base = utc_day * DAY_SECONDS
+
+    def offset(seconds: int) -> int:
+        delta = utc_from_epoch(seconds).astimezone(LOCAL_TZ).utcoffset()
+        assert delta is not None  # zoneinfo always answers for aware datetimes
+        return int(delta.total_seconds())
+
+    first = offset(base)
+    last = offset(base + DAY_SECONDS - HALF_HOUR_SECONDS)
+    if first == last:
+        return (first,) * SLOTS_PER_DAY
+    return tuple(offset(base + i * HALF_HOUR_SECONDS) for i in range(SLOTS_PER_DAY))
+
+
+def local_position(seconds: int) -> tuple[int, int]:
+    """(local day number, local slot) of the half-hour starting at a Unix time.
+
+    The half-hour must start on :00 or :30 UTC, which is also :00/:30 local for London.
+    """
+    utc_day, in_day = divmod(seconds, DAY_SECONDS)
+    local = seconds + utc_day_offsets(utc_day)[in_day // HALF_HOUR_SECONDS]
+    local_day, local_in_day = divmod(local, DAY_SECONDS)
+    return local_day, local_in_day // HALF_HOUR_SECONDS
+
+
+def local_slot(start_utc: datetime) -> tuple[date, int]:
+    """Local date and slot (0..47) of the half-hour starting at an aware instant.
+
+    Raises ValueError for a naive datetime or one not on a half-hour boundary.
+    """
+    seconds = epoch_seconds(start_utc)
+    if seconds % HALF_HOUR_SECONDS or start_utc.microsecond:
+        raise ValueError(f"not the start of a half-hour: {start_utc.isoformat()}")
+    day, slot = local_position(seconds)
+    return date_of_day_number(day), slot
+
+
+def local_midnight(local_date: date) -> datetime:
+    """The UTC instant of local midnight starting a date.
+
+    London's changes happen at 01:00 UTC, so midnight is never skipped or repeated.
+    """
+    return datetime.combine(local_date, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def day_bounds(local_date: date) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of a local day: 23, 24 or 25 hours."""
+    return local_midnight(local_date), local_midnight(local_date + timedelta(days=1))
+
+
+def period_bounds(start_date: date, end_date: date) -> tuple[datetime, datetime]:
+    """[start, end) in UTC covering local days start_date..end_date inclusive."""
+    return local_midnight(start_date), local_midnight(end_date + timedelta(days=1))
+
+
+def half_hours_in_day(local_date: date) -> int:
+    """46 on the March change day, 50 on the October one, 48 otherwise."""
+    start, end = day_bounds(local_date)
+    return int((end - start) / HALF_HOUR)
+
+
+def slot_label(slot: int) -> str:
+    """Wall-clock start of a slot, "HH:MM" (slot 3 -> "01:30")."""
+    return SLOT_LABELS[slot]
+
+
+def local_today(now: datetime) -> date:
+    """The local date at an aware instant (what `period_dates` calls "today")."""
+    return now.astimezone(LOCAL_TZ).date()
+
+
+def iter_dates(start_date: date, end_date: date) -> list[date]:
+    """Every date from start_date to end_date inclusive (empty if end is before start)."""
+    return [start_date + timedelta(days=i) for i in range((end_date - start_date).days + 1)]
+
+
+class PeriodKind(StrEnum):
+    """Named periods of local days.
+
+    "this_*" periods run up to and including today (period to date). "last_N_days" are the N
+    complete days ending yesterday: today is never complete, and a fixed rule keeps the card's
+    window stable while data arrives. Readings arrive about a day late, so yesterday may still
+    be partial; results say how far data reaches (`Totals.last_end`, `Summary.data_until`).
+    Weeks start on Monday.
+    """
+
+    TODAY = "today"
+    YESTERDAY = "yesterday"
+    THIS_WEEK = "this_week"
+    LAST_WEEK = "last_week"
+    THIS_MONTH = "this_month"
+    LAST_MONTH = "last_month"
+    THIS_YEAR = "this_year"
+    LAST_7_DAYS = "last_7_days"
+    LAST_30_DAYS = "last_30_days"
+    LAST_90_DAYS = "last_90_days"
+
+
+_ROLLING_DAYS = {
+    PeriodKind.LAST_7_DAYS: 7,
+    PeriodKind.LAST_30_DAYS: 30,
+    PeriodKind.LAST_90_DAYS: 90,
+}
+
+
+def period_dates(kind: PeriodKind, today: date) -> tuple[date, date]:
+    """(start_date, end_date), both inclusive local dates, of a period seen from `today`."""
+    one_day = timedelta(days=1)
+    if kind is PeriodKind.TODAY:
+        return today, today
+    if kind is PeriodKind.YESTERDAY:
+        return today - one_day, today - one_day
+    if kind in _ROLLING_DAYS:
+        return today - timedelta(days=_ROLLING_DAYS[kind]), today - one_day
+    if kind in (PeriodKind.THIS_WEEK, PeriodKind.LAST_WEEK):
+        monday = today - timedelta(days=today.weekday())
+        if kind is PeriodKind.THIS_WEEK:
+            return monday, today
+        return monday - timedelta(days=7), monday - one_day
+    if kind is PeriodKind.THIS_MONTH:
+        return today.replace(day=1), today
+    if kind is PeriodKind.LAST_MONTH:
+        last_day = today.replace(day=1) - one_day
+        return last_day.replace(day=1), last_day
+    if kind is PeriodKind.THIS_YEAR:
+        return date(today.year, 1, 1), today
+    raise ValueError(f"unknown period kind: {kind!r}")

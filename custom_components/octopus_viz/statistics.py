@@ -1,0 +1,149 @@
+"""Hourly external statistics for the Energy dashboard.
+
+Four statistics per account at most: `octopus_viz:electricity_{mpan}_import` (kWh) and
+`..._import_cost` (currency) for an import meter, `..._export` and `..._export_revenue` for an
+export meter. Rows are hourly running sums. Continuity rule: a write starts at the first hour
+that changed and is anchored on the sum stored just before it, so sums never jump where new
+rows meet old ones, nothing is counted twice after a restart, and untouched history is never
+rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from homeassistant.components.recorder import get_instance
+from homeassistant.components.recorder.models import (
+    StatisticData,
+    StatisticMeanType,
+    StatisticMetaData,
+)
+from homeassistant.components.recorder.statistics import (
+    async_add_external_statistics,
+    get_last_statistics,
+    statistics_during_period,
+)
+from homeassistant.const import UnitOfEnergy
+from homeassistant.core import HomeAssistant
+
+from .const import DOMAIN
+from .models import Direction
+
+HOUR = timedelta(hours=1)
+# How far back to look for the stored sum before a write, widening until a row is found.
+_ANCHOR_WINDOWS = (timedelta(days=2), timedelta(days=40), timedelta(days=400), None)
+
+
+class HourTotal(Protocol):
+    """An hour of a meter: energy and money (money None when nothing in it is priced)."""
+
+    @property
+    def start(self) -> datetime: ...  # noqa: D102
+
+    @property
+    def kwh(self) -> float: ...  # noqa: D102
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticIds:
+    """The energy and money statistic ids of one meter."""
+
+    energy: str
+    money: str
+
+
+def statistic_ids(mpan: str, direction: Direction) -> StatisticIds:
+    """Ids as documented: import/import_cost or export/export_revenue."""
+    base = f"{DOMAIN}:electricity_{mpan}_{direction.value}"
+    money = "cost" if direction is Direction.IMPORT else "revenue"
+    return StatisticIds(energy=base, money=f"{base}_{money}")
+
+
+def energy_metadata(stat_id: str, name: str) -> StatisticMetaData:
+    """Metadata of a kWh statistic (unit_class energy: listed by the Energy dashboard)."""
+    return StatisticMetaData(
+        mean_type=StatisticMeanType.NONE,
+        has_sum=True,
+        name=name,
+        source=DOMAIN,
+        statistic_id=stat_id,
+        unit_class="energy",
+        unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    )
+
+
+def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
+    """Metadata of a cost/revenue statistic (no unit class; picked as 'total costs')."""
+    return StatisticMetaData(
+        mean_type=StatisticMeanType.NONE,
+        has_sum=True,
+        name=name,
+        source=DOMAIN,
+        statistic_id=stat_id,
+        unit_class=None,
+        unit_of_measurement=currency,
+    )
+
+
+def running_rows(
+    hours: Sequence[tuple[datetime, float]], anchor: float
+) -> list[StatisticData]:
+    """Hour values into rows with a running sum continuing from `anchor`."""
+    rows: list[StatisticData] = []
+    total = anchor
+    for start, value in hours:
+        total += value
+        rows.append(StatisticData(start=start, state=value, sum=total))
+    return rows
+
+
+async def async_last_row(hass: HomeAssistant, stat_id: str) -> tuple[datetime, float] | None:
+    """The newest stored row (start, sum) of a statistic, if any."""
+    result = await get_instance(hass).async_add_executor_job(
+        get_last_statistics, hass, 1, stat_id, True, {"sum"}
+    )
+    rows = result.get(stat_id)
+    if not rows:
+        return None
+    row = rows[0]
+    return datetime.fromtimestamp(row["start"], tz=UTC), float(row.get("sum") or 0.0)
+
+
+async def async_sum_before(hass: HomeAssistant, stat_id: str, when: datetime) -> float:
+    """The running sum stored in the last row before `when` (0 when there is none)."""
+    for window in _ANCHOR_WINDOWS:
+        start = datetime.fromtimestamp(0, tz=UTC) if window is None else when - window
+        result = await get_instance(hass).async_add_executor_job(
+            statistics_during_period,
+            hass,
+            start,
+            when,
+            {stat_id},
+            "hour",
+            None,
+            {"sum"},
+        )
+        rows = result.get(stat_id)
+        if rows:
+            return float(rows[-1].get("sum") or 0.0)
+    return 0.0
+
+
+async def async_write_statistic(
+    hass: HomeAssistant,
+    metadata: StatisticMetaData,
+    hours: Sequence[tuple[datetime, float]],
+) -> int:
+    """Write hours (all at or after the first changed hour), anchored on the stored sum.
+
+    Returns the number of rows queued for the recorder.
+    """
+    if not hours:
+        return 0
+    anchor = await async_sum_before(hass, metadata["statistic_id"], hours[0][0])
+    rows = running_rows(hours, anchor)
+    async_add_external_statistics(hass, metadata, rows)
+    return len(rows)
