@@ -16,6 +16,7 @@ LONDON = ZoneInfo("Europe/London")
 HALF_HOUR = 1800
 DAY_SECONDS = 86_400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_HALF_HOUR_DELTA = timedelta(seconds=HALF_HOUR)
 
 # Before this instant, consumption responses used the old "+0100" offset form in BST.
 OLD_OFFSET_FORM_BEFORE = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
@@ -53,22 +54,17 @@ def utc_offset_seconds(epoch_seconds: int) -> int:
 
 def to_index(moment: datetime) -> int:
     """Index of the half hour containing an aware datetime (floor)."""
-    return int((moment - _EPOCH).total_seconds()) // HALF_HOUR
+    return (moment - _EPOCH) // _HALF_HOUR_DELTA
 
 
 def ceil_index(moment: datetime) -> int:
     """Index of the first half hour starting at or after an aware datetime."""
-    return -(-int((moment - _EPOCH).total_seconds()) // HALF_HOUR)
+    return -((_EPOCH - moment) // _HALF_HOUR_DELTA)
 
 
 def from_index(index: int) -> datetime:
     """The UTC start of a half hour."""
     return _EPOCH + timedelta(seconds=index * HALF_HOUR)
-
-
-def to_epoch(moment: datetime) -> int:
-    """Whole epoch seconds of an aware datetime."""
-    return int((moment - _EPOCH).total_seconds())
 
 
 @lru_cache(maxsize=8192)
@@ -79,6 +75,7 @@ def _date_text(epoch_day: int) -> str:
 _SLOT_TEXT = tuple(f"T{slot // 2:02d}:{30 * (slot % 2):02d}:00" for slot in range(48))
 
 
+@lru_cache(maxsize=262_144)  # a few years of half hours; the formatting dominates big pages
 def format_local(epoch_seconds: int) -> str:
     """A half-hour boundary as consumption results show it: UK local time with its offset.
 

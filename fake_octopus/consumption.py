@@ -21,8 +21,16 @@ _PEAK_SOLAR_KWH = 2.1  # a ~4.5 kWp array on a clear midsummer half hour
 _SEED_PREFIX = "octopus-viz-demo-site"
 
 
-def _gauss_bump(hour: float, centre: float, width: float) -> float:
-    return math.exp(-(((hour - centre) / width) ** 2))
+def _bump_table(centre: float, width: float) -> tuple[float, ...]:
+    """A Gaussian bump over the 48 local half hours (sampled at their middles)."""
+    return tuple(math.exp(-(((slot / 2 + 0.25 - centre) / width) ** 2)) for slot in range(48))
+
+
+# Load shapes by local half hour, precomputed: the simulation runs for every day of history.
+_MORNING = _bump_table(7.4, 1.0)
+_MIDDAY = _bump_table(13.0, 1.6)
+_EVENING_CENTRES = (17.8, 18.05, 18.3, 18.55, 18.8, 19.05)
+_EVENINGS = tuple(_bump_table(centre, 1.6) for centre in _EVENING_CENTRES)
 
 
 @lru_cache(maxsize=4096)
@@ -40,30 +48,32 @@ def simulate_day(epoch_day: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     clearness = min(1.0, 0.1 + 0.9 * rng.random() ** (1.3 - 0.5 * (season + 1) / 2))
     day_length = 12.2 + 4.4 * season  # hours of daylight at ~51.5 N
     sunrise = 12.1 - day_length / 2  # UTC hours; solar noon is about 12:05 UTC in the UK
-    sun_height = 0.2 + 0.8 * ((season + 1) / 2) ** 1.2
-    evening_centre = 18.3 + rng.uniform(-0.5, 0.7)
+    solar_peak = _PEAK_SOLAR_KWH * (0.2 + 0.8 * ((season + 1) / 2) ** 1.2) * clearness
+    evening = _EVENINGS[rng.randrange(len(_EVENINGS))]
+    base = 0.09 + 0.07 * winter
+    morning_size = 0.3 + 0.15 * winter
+    evening_size = 0.55 + 0.35 * winter
     imports: list[float] = []
     exports: list[float] = []
     day_start = epoch_day * DAY_SECONDS
     for slot in range(_SLOTS_PER_DAY):
         start = day_start + slot * HALF_HOUR
-        utc_hour = slot / 2 + 0.25
-        local_hour = ((start + utc_offset_seconds(start)) % DAY_SECONDS) / 3600 + 0.25
+        local_slot = (slot + utc_offset_seconds(start) // HALF_HOUR) % _SLOTS_PER_DAY
         # Household load: base, morning and evening peaks, more in winter (lighting, heating).
-        load = 0.09 + 0.07 * winter
-        load += (0.3 + 0.15 * winter) * _gauss_bump(local_hour, 7.4, 1.0)
-        load += 0.12 * _gauss_bump(local_hour, 13.0, 1.6)
-        load += (0.55 + 0.35 * winter) * _gauss_bump(local_hour, evening_centre, 1.6)
-        load *= 0.8 + 0.4 * rng.random()
+        load = (
+            base
+            + morning_size * _MORNING[local_slot]
+            + 0.12 * _MIDDAY[local_slot]
+            + evening_size * evening[local_slot]
+        ) * (0.8 + 0.4 * rng.random())
         if rng.random() < 0.05:  # oven, kettle, washing machine...
             load += rng.uniform(0.3, 1.1)
         # Solar: a sine over daylight, scaled by season and the day's clearness, with passing cloud.
-        position = (utc_hour - sunrise) / day_length
+        position = (slot / 2 + 0.25 - sunrise) / day_length
         cloud = 0.65 + 0.35 * rng.random()
         solar = 0.0
         if 0 < position < 1:
-            shape = math.sin(math.pi * position) ** 1.4
-            solar = _PEAK_SOLAR_KWH * sun_height * clearness * cloud * shape
+            solar = solar_peak * cloud * math.sin(math.pi * position) ** 1.4
         # A meter still records a trickle of import while the house runs on its own solar.
         trickle = 0.002 + 0.01 * rng.random()
         imports.append(round(max(load - solar, 0.0) + trickle, 3))

@@ -9,16 +9,16 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from .clock import HALF_HOUR, ceil_index, from_index, local_date, local_wall_to_utc, to_epoch
+from .clock import ceil_index, from_index, local_date, local_wall_to_utc, to_index
 
 VAT_RATE = Decimal("1.05")
 _FOUR_PLACES = Decimal("0.0001")
-_NEG_INF = -(2**62)
-_POS_INF = 2**62
+_NEG_INF = float("-inf")
+_POS_INF = float("inf")
 
 
 def inc_vat(value_exc_vat: Decimal) -> Decimal:
@@ -76,8 +76,11 @@ class ListSeries:
     def __init__(self, entries: Sequence[RateEntry]) -> None:
         """Index the rows by their edges for bisecting."""
         self._entries = list(entries)
-        self._starts = [_NEG_INF if e.valid_from is None else to_epoch(e.valid_from) for e in entries]
-        self._ends = [_POS_INF if e.valid_to is None else to_epoch(e.valid_to) for e in entries]
+        # Float timestamps keep sub-second precision for the comparisons.
+        self._starts = [
+            _NEG_INF if e.valid_from is None else e.valid_from.timestamp() for e in entries
+        ]
+        self._ends = [_POS_INF if e.valid_to is None else e.valid_to.timestamp() for e in entries]
 
     def __len__(self) -> int:
         """Number of rows."""
@@ -89,8 +92,8 @@ class ListSeries:
 
     def span(self, start: datetime | None, end: datetime | None) -> range:
         """Rows with valid_to > start and valid_from < end."""
-        low = 0 if start is None else bisect_right(self._ends, to_epoch(start))
-        high = len(self._entries) if end is None else bisect_left(self._starts, to_epoch(end))
+        low = 0 if start is None else bisect_right(self._ends, start.timestamp())
+        high = len(self._entries) if end is None else bisect_left(self._starts, end.timestamp())
         return range(low, max(low, high))
 
 
@@ -119,7 +122,7 @@ class HalfHourlySeries:
 
     def span(self, start: datetime | None, end: datetime | None) -> range:
         """Half hours overlapping the period."""
-        low = 0 if start is None else _clamp(_floor_index(start) - self._first, len(self))
+        low = 0 if start is None else _clamp(to_index(start) - self._first, len(self))
         high = len(self) if end is None else _clamp(ceil_index(end) - self._first, len(self))
         return range(low, max(low, high))
 
@@ -196,7 +199,3 @@ class LocalDayBandSeries:
 
 def _clamp(value: int, size: int) -> int:
     return min(max(value, 0), size)
-
-
-def _floor_index(moment: datetime) -> int:
-    return int(moment.astimezone(UTC).timestamp()) // HALF_HOUR

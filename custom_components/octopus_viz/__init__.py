@@ -2,15 +2,112 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from datetime import date, datetime
+import logging
+from pathlib import Path
+
+from homeassistant.const import CONF_API_KEY, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_track_utc_time_change
+from homeassistant.helpers.typing import ConfigType
+
+from .account import async_load_agreements
+from .account_tariffs import AccountTariffLoader
+from .api import OctopusAuthError, OctopusClient, OctopusError
+from .cache import ReadingCache, remove_cache_file
+from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, DOMAIN
+from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
+from .engine import MeterEngine
+from .frontend_registration import async_register_card
+from .services import async_setup_services
+from .tariff_source import price_source_for
+from .websocket import async_setup_websocket
+
+_LOGGER = logging.getLogger(__name__)
+
+PLATFORMS: list[Platform] = [Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up an account (skeleton: grows with the coordinator)."""
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Services, websocket commands and the card exist once, whatever the entries."""
+    async_setup_services(hass)
+    async_setup_websocket(hass)
+    await async_register_card(hass)
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload an account."""
+def cache_path(hass: HomeAssistant, entry_id: str) -> Path:
+    """Where an entry's half-hour cache lives (inside HA's .storage, backed up with it)."""
+    return Path(hass.config.path(".storage", DOMAIN, f"{entry_id}.sqlite3"))
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> bool:
+    """Load the cache, start the background backfill/poll, set up the sensors."""
+    client = OctopusClient(async_get_clientsession(hass), entry.data[CONF_API_KEY])
+    cache = ReadingCache(cache_path(hass, entry.entry_id))
+    try:
+        meters = await async_load_agreements(hass, client, cache, entry)
+    except OctopusAuthError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from err
+    except OctopusError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="setup_failed",
+            translation_placeholders={"account": entry.data[CONF_ACCOUNT_NUMBER]},
+        ) from err
+    history = entry.data.get(CONF_HISTORY_FROM)
+    history_from = date.fromisoformat(history) if history else None
+    engines = [
+        MeterEngine(
+            hass,
+            client,
+            cache,
+            meter,
+            price_source_for(
+                meter,
+                entry.options,
+                lambda: AccountTariffLoader(client),
+                cache,
+                hass.async_add_executor_job,
+            ),
+            history_from,
+        )
+        for meter in meters
+    ]
+    coordinator = OctopusVizCoordinator(hass, entry, client, cache, engines)
+    await coordinator.async_load()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    @callback
+    def _half_hour_tick(_now: datetime) -> None:
+        coordinator.async_update_listeners()
+
+    # Periods roll over and rates change on half-hours: refresh entity states then (no I/O).
+    entry.async_on_unload(
+        async_track_utc_time_change(hass, _half_hour_tick, minute=(0, 30), second=0)
+    )
+    # The first backfill can take a while: it must not hold up Home Assistant's start.
+    entry.async_create_background_task(
+        hass, coordinator.async_refresh(), name=f"{DOMAIN} first update {entry.title}"
+    )
     return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> bool:
+    """Unload the sensors and close the cache."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await hass.async_add_executor_job(entry.runtime_data.cache.close)
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
+    """The account was removed: delete its cache file (statistics stay in the recorder)."""
+    await hass.async_add_executor_job(remove_cache_file, cache_path(hass, entry.entry_id))

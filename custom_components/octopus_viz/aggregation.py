@@ -3,7 +3,7 @@
 Pure Python, no Home Assistant import. Periods are inclusive ranges of Europe/London dates (see
 periods.py); a period covers the UTC instants from local midnight of its first day to local
 midnight after its last. Money stays `Decimal` and is never rounded here; energy is a float.
-Results are frozen dataclasses; `as_dict()` (json_views.py) turns them into JSON-ready values.
+Results are frozen dataclasses; `aggregation_json.to_json` turns them into JSON-ready values.
 
 Conventions, stated once:
 - Unpriced half-hours (money None) add their kWh but no money, and are counted (`unpriced`).
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 import math
 from operator import add, sub
@@ -26,6 +26,7 @@ from .const import HALF_HOUR_SECONDS
 from .periods import (
     SLOT_LABELS,
     SLOTS_PER_DAY,
+    date_of_day_number,
     day_number,
     epoch_seconds,
     iter_dates,
@@ -46,10 +47,10 @@ class Totals:
 
     `last_end` is the end of the last half-hour with data in the period: readings arrive about a
     day late, so this says how far the totals reach. Standing charges are summed over
-    `standing_days`: every day from the first to the last day with data in the period (days in
-    between without readings are still supplied, hence charged; days after the data are not,
-    so a month-to-date total does not charge for days not yet metered). Days whose charge is
-    unknown add nothing and are counted in `standing_unknown`.
+    `standing_days`: the days of the period with at least one reading. So a month-to-date total
+    does not charge for days not yet metered, a day missing from the data adds neither energy
+    nor standing charge, and totals of adjacent periods add up to the totals of their union.
+    Days whose charge is unknown add nothing and are counted in `standing_unknown`.
     """
 
     start_date: date
@@ -160,9 +161,8 @@ def totals(
     lo, hi = _index_range(series, start_date, end_date)
     standing, standing_days, unknown = ZERO, 0, 0
     if hi > lo and standing_for_day is not None:
-        first = series.local_day_of(lo)
-        for offset in range(series.local_day_of(hi - 1) - first + 1):
-            charge = standing_for_day(start_date + timedelta(days=first + offset - day_number(start_date)))
+        for day in series.local_days_with_data(lo, hi):
+            charge = standing_for_day(date_of_day_number(day))
             standing_days += 1
             if charge is None:
                 unknown += 1
@@ -226,17 +226,16 @@ def profile(
     minus_w = minus.window(first, days) if minus is not None else None
     slots: list[SlotStat] = []
     for slot in range(SLOTS_PER_DAY):
-        kwh_sum, value_sum, count, priced, present = _column(plus_w, slot)
+        kwh_sum, value_sum, count, priced, per_day = _column(plus_w, slot)
         if minus_w is not None:
-            m_kwh, m_value, m_count, m_priced, m_present = _column(minus_w, slot)
+            m_kwh, m_value, m_count, m_priced, m_per_day = _column(minus_w, slot)
             kwh_sum -= m_kwh
             value_sum -= m_value
             count += m_count
             priced += m_priced
             # Days on which either side has a reading in the slot.
-            present = days - list(map(add, present, m_present)).count(0)
-        else:
-            present = days - present.count(0)
+            per_day = list(map(add, per_day, m_per_day, strict=True))
+        present = sum(per_day)
         has_kwh, has_value = count > 0, priced > 0
         slots.append(
             SlotStat(
@@ -361,8 +360,8 @@ def _heatmap[T: (float, Decimal)](
 ) -> Heatmap[T]:
     """Cells from flat day-major grids; a cell is None where its count (on both sides) is 0."""
     if minus is not None:
-        values = list(map(sub, values, minus[0]))
-        counts = list(map(add, counts, minus[1]))
+        values = list(map(sub, values, minus[0], strict=True))
+        counts = list(map(add, counts, minus[1], strict=True))
     cells = tuple(
         tuple(
             value if count else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from functools import partial
 import json
 import logging
 import os
@@ -167,8 +168,9 @@ class OctopusClient:
         url = self._consumption_url(mpan, serial).with_query(params)
         report = RowReport()
         readings: list[Reading] = []
+        parse = partial(parse_readings, period_from=period_from, period_to=period_to, report=report)
         for rows in await self._get_pages(url):
-            readings.extend(parse_readings(rows, period_from, period_to, report))
+            readings.extend(self._parse(parse, rows))
         self._log_skipped(report, "consumption", mpan)
         return merge_readings(readings)
 
@@ -243,8 +245,9 @@ class OctopusClient:
         )
         report = RowReport()
         rates: list[RateRow] = []
+        parse = partial(parse_rates, report=report)
         for rows in await self._get_pages(url):
-            rates.extend(parse_rates(rows, report))
+            rates.extend(self._parse(parse, rows))
         self._log_skipped(report, endpoint, tariff_code)
         return rates
 

@@ -162,7 +162,9 @@ class ReadingCache:
         """A JSON value stored under `key`."""
         with self._lock:
             row = (
-                self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+                self._connection()
+                .execute("SELECT value FROM meta WHERE key = ?", (key,))
+                .fetchone()
             )
             return default if row is None else json.loads(row[0])
 

@@ -9,22 +9,27 @@ changed. CPU-heavy steps run in the executor so the event loop stays responsive.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .account import (
+    META_KEY as AGREEMENTS_KEY,
+    agreements_due,
+    async_fetch_agreements,
+    meters_with_agreements,
+)
 from .api import OctopusAuthError, OctopusClient, OctopusError
 from .cache import ReadingCache
 from .const import CONF_STANDING_CHARGES_IN_COST, DOMAIN
-from .engine import MeterEngine, MeterSnapshot
+from .data import OctopusData
+from .engine import MeterEngine
 from .models import MeterConfig
 from .statistics import async_write_statistic, energy_metadata, money_metadata
 
@@ -34,28 +39,6 @@ UPDATE_INTERVAL = timedelta(hours=1)
 EVENT_DATA_UPDATED = f"{DOMAIN}_data_updated"
 
 type OctopusVizConfigEntry = ConfigEntry[OctopusVizCoordinator]
-
-
-@dataclass(frozen=True, slots=True)
-class OctopusData:
-    """What entities, services and the card read: one immutable snapshot per meter."""
-
-    meters: Mapping[str, MeterSnapshot]
-    currency: str = "GBP"
-    updated_at: datetime | None = None
-
-    def by_direction(self, direction: str) -> list[MeterSnapshot]:
-        """Snapshots of the meters measuring one direction."""
-        return [m for m in self.meters.values() if m.config.direction.value == direction]
-
-
-@dataclass(slots=True)
-class _UpdateResult:
-    """What one meter's update changed (UTC epoch seconds of the first and last new half-hour)."""
-
-    first: int | None = None
-    last: int | None = None
-    written: dict[str, int] = field(default_factory=dict)
 
 
 class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
@@ -84,6 +67,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         self.cache = cache
         self.engines = {engine.meter.mpan: engine for engine in engines}
         self.last_update_summary: dict[str, Any] = {}
+        self._agreements: dict[str, Any] | None = None
 
     @property
     def meters(self) -> list[MeterConfig]:
@@ -92,6 +76,9 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
 
     async def async_load(self) -> None:
         """Read the cache (no network): entities have data as soon as the entry is set up."""
+        self._agreements = await self.hass.async_add_executor_job(
+            self.cache.get_meta, AGREEMENTS_KEY
+        )
         for engine in self.engines.values():
             await engine.async_load()
         self.data = self._snapshot()
@@ -105,6 +92,12 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         """Fetch, cache, price and write statistics for every meter."""
         now = dt_util.utcnow()
         try:
+            if agreements_due(self._agreements, now):
+                self._agreements = await async_fetch_agreements(
+                    self.hass, self.client, self.cache, self.config_entry, now
+                )
+                for meter in meters_with_agreements(self.config_entry, self._agreements):
+                    self.engines[meter.mpan].set_meter(meter)
             for engine in self.engines.values():
                 await engine.async_fetch(now)
             for engine in self.engines.values():
@@ -128,8 +121,10 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         for engine in self.engines.values():
             engine.refetch_from = start
         await self.async_refresh()
-        if not self.last_update_success and self.last_exception is not None:
-            raise self.last_exception
+        if not self.last_update_success:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="refresh_failed"
+            ) from self.last_exception
 
     async def async_reprice(self) -> None:
         """Tariffs were edited: re-price the cached history (no API request)."""
@@ -146,7 +141,9 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         written: dict[str, int] = {}
         if work.energy_hours:
             written[ids.energy] = await async_write_statistic(
-                self.hass, energy_metadata(ids.energy, engine.statistic_name(False)), work.energy_hours
+                self.hass,
+                energy_metadata(ids.energy, engine.statistic_name(False)),
+                work.energy_hours,
             )
         if work.money_hours:
             written[ids.money] = await async_write_statistic(
@@ -171,7 +168,3 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
             "rows_written": written,
             "first_new": work.first_new.isoformat() if work.first_new else None,
         }
-
-    def history_start(self, meter: MeterConfig, chosen: date | None) -> datetime:
-        """Where a first backfill starts (kept for diagnostics)."""
-        return self.engines[meter.mpan].history_start()

@@ -12,14 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 import logging
 import re
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from .api import OctopusClient, OctopusError
+from .api import OctopusError
 from .const import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, LOCAL_TZ_NAME
 from .models import Account, Direction, MeterPoint
 
 _LOGGER = logging.getLogger(__name__)
+
+
+class MeterProbe(Protocol):
+    """What discovery needs from the client (OctopusClient satisfies it)."""
+
+    async def async_get_latest_reading_start(self, mpan: str, serial: str) -> datetime | None:
+        """Start of the newest reading of a meter, None if it has none."""
+
 
 _ACCOUNT_RE = re.compile(r"^A-?([0-9A-Z]{8})$")
 MPAN_RE = re.compile(r"^\d{13}$")
@@ -64,7 +72,7 @@ class MeterChoice:
         return cls(str(raw[CONF_MPAN]), str(raw[CONF_SERIAL]), Direction(raw[CONF_DIRECTION]))
 
 
-async def _active_serial(client: OctopusClient, point: MeterPoint) -> str | None:
+async def _active_serial(client: MeterProbe, point: MeterPoint) -> str | None:
     """The serial of a meter point that has the newest data (replaced meters stop reporting).
 
     One request of one row per serial; a failed probe counts as "no data". When no serial
@@ -91,7 +99,7 @@ async def _active_serial(client: OctopusClient, point: MeterPoint) -> str | None
 
 
 async def discover_meters(
-    client: OctopusClient, account: Account
+    client: MeterProbe, account: Account
 ) -> tuple[list[MeterChoice], set[str]]:
     """Meters of the current property, and the keys of the active ones (to preselect)."""
     prop = account.current_property

@@ -18,6 +18,7 @@ from homeassistant.helpers import issue_registry as ir
 from .api import OctopusClient
 from .cache import ReadingCache
 from .const import DOMAIN, HALF_HOUR_SECONDS
+from .data import MeterSnapshot
 from .models import MeterConfig
 from .periods import date_of_day_number, local_midnight, local_position
 from .processing import (
@@ -40,17 +41,6 @@ REFETCH_WINDOW = timedelta(days=7)
 BACKFILL_WINDOW = timedelta(days=500)
 # Without an agreement or a chosen date, a first backfill reaches this far back.
 DEFAULT_HISTORY = timedelta(days=3 * 366)
-
-
-@dataclass(frozen=True, slots=True)
-class MeterSnapshot:
-    """Immutable view of a meter for entities, services and websocket commands."""
-
-    config: MeterConfig
-    series: HalfHourSeries
-    source: PriceSource | None
-    currency: str = "GBP"
-    data_until: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -97,6 +87,11 @@ class MeterEngine:
         self._priced_version: int | None = None
         self._unpriced: list[tuple[datetime, datetime]] = []
         self.snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), source=None)
+
+    def set_meter(self, meter: MeterConfig) -> None:
+        """New agreements from the account (daily refresh)."""
+        self.meter = meter
+        self.source.set_meter(meter)
 
     # -- keys in the cache's meta table ---------------------------------------------------------
 
@@ -241,7 +236,7 @@ class MeterEngine:
         if self._new_span is not None:
             result.first_new = _utc(self._new_span[0])
             result.last_new = _utc(self._new_span[1] + HALF_HOUR_SECONDS)
-        if moved or self.snapshot.source is None and self.source.ready:
+        if moved or (self.snapshot.source is None and self.source.ready):
             self._unpriced = await self.hass.async_add_executor_job(_unpriced_runs, columns)
             await self._async_rebuild_snapshot()
         return result
@@ -270,7 +265,7 @@ class MeterEngine:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
             return
         shown = ", ".join(
-            f"{a.date().isoformat()} – {b.date().isoformat()}" for a, b in self._unpriced[:5]
+            f"{a.date().isoformat()} to {b.date().isoformat()}" for a, b in self._unpriced[:5]
         )
         if len(self._unpriced) > 5:
             shown += f" (+{len(self._unpriced) - 5})"
@@ -327,4 +322,3 @@ def _unpriced_runs(columns: Columns) -> list[tuple[datetime, datetime]]:
     if run_start is not None:
         runs.append((_utc(run_start), _utc(previous_end)))
     return runs
-

@@ -137,21 +137,37 @@ def parse_reading(row: object) -> Reading:
     return Reading(start=start, kwh=kwh)
 
 
+def _check_page(rows: Sequence[object], bad: int, report: RowReport) -> None:
+    """A page where *every* row is broken is a broken response, not a few bad half-hours.
+
+    (A schema change or a mangling proxy looks like this; returning nothing from it would
+    silently read as "no data".)
+    """
+    if rows and bad == len(rows):
+        raise MalformedResponseError(f"every row is malformed: {report.summary()}")
+
+
 def parse_readings(
     rows: Sequence[object], period_from: datetime, period_to: datetime | None, report: RowReport
 ) -> list[Reading]:
-    """Valid readings inside [period_from, period_to); skipped rows are counted in report."""
+    """Valid readings inside [period_from, period_to); skipped rows are counted in report.
+
+    Raises MalformedResponseError when no row of a non-empty page is valid.
+    """
     kept: list[Reading] = []
+    bad = 0
     for row in rows:
         try:
             reading = parse_reading(row)
         except BadRowError as err:
             report.add(str(err))
+            bad += 1
             continue
         # The API sometimes returns a little more than asked for (one half-hour early).
         if reading.start < period_from or (period_to is not None and reading.start >= period_to):
             continue
         kept.append(reading)
+    _check_page(rows, bad, report)
     return kept
 
 
@@ -190,13 +206,17 @@ def parse_rate(row: object) -> RateRow:
 
 
 def parse_rates(rows: Sequence[object], report: RowReport) -> list[RateRow]:
-    """Valid rate rows in the order given; skipped rows are counted in report."""
+    """Valid rate rows in the order given; skipped rows are counted in report.
+
+    Raises MalformedResponseError when no row of a non-empty page is valid.
+    """
     kept: list[RateRow] = []
     for row in rows:
         try:
             kept.append(parse_rate(row))
         except BadRowError as err:
             report.add(str(err))
+    _check_page(rows, len(rows) - len(kept), report)
     return kept
 
 
@@ -285,8 +305,10 @@ def parse_account(payload: object) -> Account:
     number = account.get("number")
     if not isinstance(number, str) or not number:
         raise MalformedResponseError("account has no number")
+    if not isinstance(account.get("properties"), list):
+        raise MalformedResponseError("account has no 'properties' list")
     properties: list[Property] = []
-    for prop_raw in _list(account.get("properties"), "properties"):
+    for prop_raw in account["properties"]:
         prop = _mapping(prop_raw, "property")
         prop_id = _int_or_none(prop.get("id"))
         if prop_id is None:

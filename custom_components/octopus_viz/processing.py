@@ -82,9 +82,7 @@ def merge(columns: Columns, rows: Sequence[tuple[int, float]]) -> tuple[Columns,
     return merged, bisect_left(merged.starts, first_change)
 
 
-def reprice(
-    columns: Columns, price: PriceFn, begin: int = 0
-) -> tuple[Columns, int | None]:
+def reprice(columns: Columns, price: PriceFn, begin: int = 0) -> tuple[Columns, int | None]:
     """Price the half-hours from index `begin` again; returns new columns and the index of the
     first price that differs from the stored one.
 

@@ -184,9 +184,7 @@ class HalfHourSeries:
         rows = dict(zip(self._epochs, zip(self._kwh, self._values, strict=True), strict=True))
         rows.update(zip(other._epochs, zip(other._kwh, other._values, strict=True), strict=True))
         ordered = sorted(rows)
-        return HalfHourSeries(
-            ordered, [rows[e][0] for e in ordered], [rows[e][1] for e in ordered]
-        )
+        return HalfHourSeries(ordered, [rows[e][0] for e in ordered], [rows[e][1] for e in ordered])
 
     def __len__(self) -> int:
         """Number of half-hours."""
@@ -237,6 +235,10 @@ class HalfHourSeries:
     def local_day_of(self, index: int) -> int:
         """Local day number (see periods.day_number) of a half-hour."""
         return self._local_days[index]
+
+    def local_days_with_data(self, lo: int, hi: int) -> list[int]:
+        """Distinct local day numbers, ascending, of half-hours lo..hi-1."""
+        return sorted(set(self._local_days[lo:hi]))
 
     def index_range(self, start_seconds: int, end_seconds: int) -> tuple[int, int]:
         """[lo, hi) indexes of the half-hours starting in [start, end) Unix seconds."""

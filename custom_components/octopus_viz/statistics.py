@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from homeassistant.components.recorder import get_instance
 from homeassistant.components.recorder.models import (
     StatisticData,
     StatisticMeanType,
@@ -28,6 +27,7 @@ from homeassistant.components.recorder.statistics import (
 )
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
 
 from .const import DOMAIN
 from .models import Direction
@@ -41,10 +41,10 @@ class HourTotal(Protocol):
     """An hour of a meter: energy and money (money None when nothing in it is priced)."""
 
     @property
-    def start(self) -> datetime: ...  # noqa: D102
+    def start(self) -> datetime: ...
 
     @property
-    def kwh(self) -> float: ...  # noqa: D102
+    def kwh(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +88,7 @@ def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
     )
 
 
-def running_rows(
-    hours: Sequence[tuple[datetime, float]], anchor: float
-) -> list[StatisticData]:
+def running_rows(hours: Sequence[tuple[datetime, float]], anchor: float) -> list[StatisticData]:
     """Hour values into rows with a running sum continuing from `anchor`."""
     rows: list[StatisticData] = []
     total = anchor

@@ -43,7 +43,7 @@ const OPTIONS = {
     this_year: "This year",
     custom: "Custom dates",
   },
-  direction: { import: "Import", export: "Export", net: "Net (import − export)" },
+  direction: { import: "Import", export: "Export", net: "Net" },
   unit: { kwh: "kWh", money: "Cost" },
   stat: { mean: "Mean per day", sum: "Total" },
 };
@@ -298,7 +298,7 @@ function renderProfile(data, stat, fmt, width) {
 
   const parts = [];
   for (const t of ticks) {
-    const ty = y(t).toFixed(1);
+    const ty = y(t).toFixed(2);
     parts.push(
       `<line class="${t === 0 ? "zero" : "grid"}" x1="${margin.left}" x2="${width - margin.right}" y1="${ty}" y2="${ty}"/>`,
       `<text x="${margin.left - 6}" y="${ty}" text-anchor="end" dominant-baseline="middle">${escapeHtml(fmt.axis(t))}</text>`,

@@ -1,0 +1,145 @@
+"""Services that answer with data: summaries, half-hour profiles, and a re-fetch."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+import probatio
+
+from . import aggregation
+from .aggregation_json import to_json
+from .const import DOMAIN
+from .coordinator import OctopusVizConfigEntry
+from .helpers import resolve_entry
+from .models import Direction
+from .periods import PeriodKind, local_midnight, local_today
+from .queries import QueryError, combined, resolve_period, summary
+
+ATTR_ENTRY = "config_entry_id"
+ATTR_START = "start"
+ATTR_END = "end"
+ATTR_PERIOD = "period"
+ATTR_METERS = "meters"
+ATTR_FROM = "from"
+
+SERVICE_GET_SUMMARY = "get_summary"
+SERVICE_GET_PROFILE = "get_half_hour_profile"
+SERVICE_REFRESH = "refresh"
+
+_PERIOD_SCHEMA = {
+    probatio.Optional(ATTR_ENTRY): cv.string,
+    probatio.Optional(ATTR_START): cv.date,
+    probatio.Optional(ATTR_END): cv.date,
+    probatio.Optional(ATTR_PERIOD): probatio.In([kind.value for kind in PeriodKind]),
+}
+SUMMARY_SCHEMA = probatio.Schema(
+    {**_PERIOD_SCHEMA, probatio.Optional(ATTR_METERS): probatio.All(cv.ensure_list, [cv.string])}
+)
+PROFILE_SCHEMA = probatio.Schema(_PERIOD_SCHEMA)
+REFRESH_SCHEMA = probatio.Schema(
+    {probatio.Optional(ATTR_ENTRY): cv.string, probatio.Required(ATTR_FROM): cv.date}
+)
+
+
+def _validation_error(err: QueryError) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=err.translation_key,
+        translation_placeholders=err.placeholders,
+    )
+
+
+def _entry_and_period(call: ServiceCall) -> tuple[OctopusVizConfigEntry, date, date]:
+    entry = resolve_entry(call.hass, call.data.get(ATTR_ENTRY))
+    start, end = resolve_period(
+        local_today(dt_util.utcnow()),
+        call.data.get(ATTR_PERIOD),
+        call.data.get(ATTR_START),
+        call.data.get(ATTR_END),
+    )
+    return entry, start, end
+
+
+async def _async_get_summary(call: ServiceCall) -> ServiceResponse:
+    try:
+        entry, start, end = _entry_and_period(call)
+        return summary(entry.runtime_data.data, start, end, call.data.get(ATTR_METERS))
+    except QueryError as err:
+        raise _validation_error(err) from err
+
+
+def profile_response(entry: OctopusVizConfigEntry, start: date, end: date) -> dict[str, Any]:
+    """48 local slots with sum and mean kWh and money for import and export."""
+    data = entry.runtime_data.data
+    meters = list(data.meters.values())
+    slots: list[dict[str, Any]] = [{} for _ in range(48)]
+    found = False
+    for direction, money_name in ((Direction.IMPORT, "cost"), (Direction.EXPORT, "revenue")):
+        series = combined(meters, direction)
+        if series is None:
+            continue
+        result = aggregation.profile(series, start, end)
+        for slot, out in zip(result.slots, slots, strict=True):
+            found = found or slot.kwh_sum is not None
+            out.update(
+                {
+                    "slot": slot.slot,
+                    "label": slot.label,
+                    f"{direction.value}_days": slot.days,
+                    f"{direction.value}_kwh_sum": slot.kwh_sum,
+                    f"{direction.value}_kwh_mean": slot.kwh_mean,
+                    f"{direction.value}_{money_name}_sum": slot.value_sum,
+                    f"{direction.value}_{money_name}_mean": slot.value_mean,
+                }
+            )
+    if not found:
+        raise QueryError("no_data", start=start.isoformat(), end=end.isoformat())
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "currency": data.currency,
+        "slots": to_json(slots),
+    }
+
+
+async def _async_get_profile(call: ServiceCall) -> ServiceResponse:
+    try:
+        entry, start, end = _entry_and_period(call)
+        return profile_response(entry, start, end)
+    except QueryError as err:
+        raise _validation_error(err) from err
+
+
+async def _async_refresh(call: ServiceCall) -> ServiceResponse:
+    try:
+        entry = resolve_entry(call.hass, call.data.get(ATTR_ENTRY))
+    except QueryError as err:
+        raise _validation_error(err) from err
+    first: date = call.data[ATTR_FROM]
+    if first > local_today(dt_util.utcnow()):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="from_in_future",
+            translation_placeholders={"from": first.isoformat()},
+        )
+    coordinator = entry.runtime_data
+    await coordinator.async_refresh_from(local_midnight(first))
+    return {"from": first.isoformat(), "rows_written": coordinator.last_update_summary}
+
+
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the services (once, in async_setup)."""
+    hass.services.async_register(
+        DOMAIN, SERVICE_GET_SUMMARY, _async_get_summary, SUMMARY_SCHEMA, SupportsResponse.ONLY
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_GET_PROFILE, _async_get_profile, PROFILE_SCHEMA, SupportsResponse.ONLY
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_REFRESH, _async_refresh, REFRESH_SCHEMA, SupportsResponse.OPTIONAL
+    )

@@ -1,0 +1,119 @@
+"""Build a Tariff from published Octopus rate rows for one agreement.
+
+Rows are pence (per kWh or per day) and become currency units by an exact shift of two decimal
+places. Fixed and variable tariffs publish DIRECT_DEBIT and NON_DIRECT_DEBIT rows for the same
+periods; the direct-debit ones are kept (most customers pay that way, and it is what the
+account's bills use). Rows without a payment method (Agile, Flux) are always kept.
+
+Rows are clipped to the agreement's validity, so a switch at local midnight (e.g. variable to
+Agile at 2025-06-01T00:00+01:00) changes the price exactly at that half hour: the agreements
+become consecutive tariffs of the meter's timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Final
+
+from .models import Agreement, Direction, RateRow
+from .tariff_model import NEG_INF, POS_INF, RateInterval, Tariff, from_epoch, to_epoch
+
+DIRECT_DEBIT: Final = "DIRECT_DEBIT"
+NON_DIRECT_DEBIT: Final = "NON_DIRECT_DEBIT"
+
+
+def select_payment_rows(rows: Sequence[RateRow]) -> list[RateRow]:
+    """Drop NON_DIRECT_DEBIT rows that overlap a DIRECT_DEBIT row; keep everything else.
+
+    Overlap (rather than identical periods) is compared, because the two payment methods'
+    rows do not always start and end on the same instants.
+    """
+    direct = [
+        (to_epoch(r.valid_from, NEG_INF), to_epoch(r.valid_to, POS_INF))
+        for r in rows
+        if r.payment_method == DIRECT_DEBIT
+    ]
+    if not direct:
+        return list(rows)
+    kept: list[RateRow] = []
+    for row in rows:
+        if row.payment_method == NON_DIRECT_DEBIT:
+            start, end = to_epoch(row.valid_from, NEG_INF), to_epoch(row.valid_to, POS_INF)
+            if any(start < d_end and d_start < end for d_start, d_end in direct):
+                continue
+        kept.append(row)
+    return kept
+
+
+def rows_to_intervals(
+    rows: Sequence[RateRow], lo: int, hi: int, *, include_vat: bool = True
+) -> tuple[RateInterval, ...]:
+    """Rows (pence) as sorted non-overlapping intervals (currency units) clipped to [lo, hi).
+
+    Where rows still overlap after the payment-method choice, the later-starting row wins from
+    its start (a newer published price supersedes an open-ended older row).
+    """
+    spans: list[tuple[int, int, Decimal]] = []
+    for row in select_payment_rows(rows):
+        start = max(to_epoch(row.valid_from, NEG_INF), lo)
+        end = min(to_epoch(row.valid_to, POS_INF), hi)
+        if start < end:
+            pence = row.value_inc_vat if include_vat else row.value_exc_vat
+            spans.append((start, end, pence.scaleb(-2)))  # exact: pence -> pounds
+    spans.sort(key=lambda span: span[0])
+    cleaned: list[tuple[int, int, Decimal]] = []
+    for start, end, value in spans:
+        while cleaned and cleaned[-1][1] > start:
+            prev_start, _prev_end, prev_value = cleaned.pop()
+            if prev_start < start:
+                cleaned.append((prev_start, start, prev_value))
+                break
+        cleaned.append((start, end, value))
+    return tuple(
+        RateInterval(
+            start=from_epoch(start), end=None if end >= POS_INF else from_epoch(end), value=value
+        )
+        for start, end, value in cleaned
+    )
+
+
+def build_api_tariff(
+    agreement: Agreement,
+    direction: Direction,
+    *,
+    unit_rates: Sequence[RateRow] = (),
+    day_rates: Sequence[RateRow] = (),
+    night_rates: Sequence[RateRow] = (),
+    standing_charges: Sequence[RateRow] = (),
+    include_vat: bool = True,
+    name: str | None = None,
+    currency: str = "GBP",
+) -> Tariff:
+    """A tariff valid over the agreement from its rows.
+
+    Single-register tariffs pass `unit_rates`; Economy 7 (2R) pass `day_rates` and
+    `night_rates` (night applies in the default E7 window, see tariff_model). An instant with
+    no row stays unpriced.
+    """
+    lo = to_epoch(agreement.valid_from, NEG_INF)
+    hi = to_epoch(agreement.valid_to, POS_INF)
+    if night_rates:
+        day = rows_to_intervals(day_rates, lo, hi, include_vat=include_vat)
+        night = rows_to_intervals(night_rates, lo, hi, include_vat=include_vat)
+    else:
+        day = rows_to_intervals(unit_rates or day_rates, lo, hi, include_vat=include_vat)
+        night = ()
+    return Tariff(
+        name=name or agreement.tariff_code,
+        direction=direction,
+        currency=currency,
+        valid_from=agreement.valid_from,
+        valid_to=agreement.valid_to,
+        intervals=day,
+        night_intervals=night,
+        standing_charge_intervals=rows_to_intervals(
+            standing_charges, lo, hi, include_vat=include_vat
+        ),
+        code=agreement.tariff_code,
+    )

@@ -1,0 +1,172 @@
+"""Where a meter's prices come from: the account's agreements or the user's custom tariffs.
+
+Both sources expose the same small surface (price many half-hours, standing charge per day,
+rate now / next change) over a `Timeline`, plus a `version` that changes whenever the timeline
+does, so the engine knows when the cached history must be re-priced. No Home Assistant import:
+blocking work is handed to the `run_blocking` callable the caller provides (HA's executor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+import logging
+from typing import Any
+
+from .account_tariffs import AccountTariffLoader
+from .cache import ReadingCache
+from .const import CONF_CUSTOM_TARIFFS, CONF_TARIFF_SOURCE, TARIFF_SOURCE_CUSTOM
+from .models import MeterConfig
+from .pricing import price_half_hours
+from .tariffs import Tariff, TariffConfigError, Timeline, tariff_from_dict
+
+_LOGGER = logging.getLogger(__name__)
+
+type RunBlocking = Callable[..., Awaitable[Any]]
+
+
+class PriceSource:
+    """A meter's timeline and what the rest of the integration asks of it."""
+
+    def __init__(self, meter: MeterConfig) -> None:
+        """Start without a timeline (nothing priced until loaded)."""
+        self.meter = meter
+        self._timeline: Timeline | None = None
+        self.version = 0
+        self.error: str | None = None  # why the source has no timeline, for diagnostics
+
+    @property
+    def ready(self) -> bool:
+        """Whether prices can be computed."""
+        return self._timeline is not None
+
+    @property
+    def timeline(self) -> Timeline | None:
+        """The tariffs in force over time."""
+        return self._timeline
+
+    @property
+    def currency(self) -> str:
+        """Currency of the tariffs (GBP when none says otherwise)."""
+        if self._timeline is not None and self._timeline.tariffs:
+            return self._timeline.tariffs[-1].currency
+        return "GBP"
+
+    def _set_timeline(self, timeline: Timeline) -> None:
+        self._timeline = timeline
+        self.version += 1
+
+    async def async_load(self) -> None:
+        """Build the timeline from what is stored (no network)."""
+        raise NotImplementedError
+
+    def set_meter(self, meter: MeterConfig) -> None:
+        """The meter's agreements were read again from the account."""
+        self.meter = meter
+
+    async def async_refresh(self, now: datetime, newest: datetime | None) -> None:
+        """Fetch newly published rates when due (account tariffs only)."""
+
+    def price(self, starts: Sequence[datetime], kwh: Sequence[float]) -> list[Decimal | None]:
+        """Money of each half-hour (None = unpriced)."""
+        if self._timeline is None:
+            return [None] * len(starts)
+        return price_half_hours(self._timeline, starts, kwh).costs
+
+    def standing_for_day(self, day: date) -> Decimal | None:
+        """Standing charge of a local day (None when unknown or none)."""
+        return None if self._timeline is None else self._timeline.standing_charge_for_day(day)
+
+    def rate_at(self, instant: datetime) -> Decimal | None:
+        """Unit rate in force at an instant."""
+        return None if self._timeline is None else self._timeline.rate_at(instant)
+
+    def next_change(self, instant: datetime) -> tuple[datetime, Decimal | None] | None:
+        """When the rate next changes, and to what."""
+        return None if self._timeline is None else self._timeline.next_change(instant)
+
+    def tariff_at(self, instant: datetime) -> Tariff | None:
+        """The tariff in force at an instant."""
+        return None if self._timeline is None else self._timeline.tariff_at(instant)
+
+
+class CustomPriceSource(PriceSource):
+    """Tariffs the user entered or imported (stored as dicts in the entry's options)."""
+
+    def __init__(self, meter: MeterConfig, tariffs: Sequence[Mapping[str, Any]]) -> None:
+        """Keep the stored tariffs; they are parsed on load."""
+        super().__init__(meter)
+        self._stored = list(tariffs)
+
+    async def async_load(self) -> None:
+        """Parse the tariffs of the meter's direction into a timeline."""
+        try:
+            tariffs = [tariff_from_dict(raw) for raw in self._stored]
+            mine = [t for t in tariffs if t.direction is self.meter.direction]
+            self._set_timeline(Timeline(mine, self.meter.direction))
+            self.error = None
+        except TariffConfigError as err:
+            # The options flow validates before saving, so this means a hand-edited entry.
+            self.error = str(err)
+            _LOGGER.error("Custom tariffs of meter %s are invalid: %s", self.meter.mpan, err)
+
+
+class AccountPriceSource(PriceSource):
+    """Tariffs of the meter's agreements, with published rates kept in the cache."""
+
+    def __init__(
+        self,
+        meter: MeterConfig,
+        loader: AccountTariffLoader,
+        cache: ReadingCache,
+        run_blocking: RunBlocking,
+    ) -> None:
+        """Bind the loader (which asks the API) to the cache that keeps its rows."""
+        super().__init__(meter)
+        self._loader = loader
+        self._cache = cache
+        self._run = run_blocking
+
+    @property
+    def _meta_key(self) -> str:
+        return f"rates:{self.meter.mpan}"
+
+    async def async_load(self) -> None:
+        """Rebuild the timeline from the rows kept in the cache (no request)."""
+        stored = await self._run(self._cache.get_meta, self._meta_key)
+        if stored:
+            self._loader.restore(stored)
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._set_timeline(self._loader.timeline(self.meter.agreements, self.meter.direction))
+
+    def set_meter(self, meter: MeterConfig) -> None:
+        """New agreements were read from the account."""
+        if meter.agreements != self.meter.agreements:
+            self.meter = meter
+            if self.ready:
+                self._rebuild()
+
+    async def async_refresh(self, now: datetime, newest: datetime | None) -> None:
+        """Fetch rows published since the last fetch; rebuild when anything arrived."""
+        changed = await self._loader.async_update(self.meter.agreements, now)
+        if changed or not self.ready:
+            await self._run(self._cache.set_meta, {self._meta_key: self._loader.dump()})
+            self._rebuild()
+        failed = self._loader.failed_agreements
+        self.error = ", ".join(failed) if failed else None
+
+
+def price_source_for(
+    meter: MeterConfig,
+    options: Mapping[str, Any],
+    loader_factory: Callable[[], AccountTariffLoader],
+    cache: ReadingCache,
+    run_blocking: RunBlocking,
+) -> PriceSource:
+    """The source chosen for a meter in the options (the account by default)."""
+    if options.get(CONF_TARIFF_SOURCE, {}).get(meter.mpan) == TARIFF_SOURCE_CUSTOM:
+        return CustomPriceSource(meter, options.get(CONF_CUSTOM_TARIFFS, []))
+    return AccountPriceSource(meter, loader_factory(), cache, run_blocking)

@@ -1,0 +1,122 @@
+"""Websocket commands feeding the card: the 48-slot profile and the days x slots heatmap.
+
+Answers come from the in-memory snapshot (no I/O); a year answers in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from homeassistant.components import websocket_api
+from homeassistant.components.websocket_api.connection import ActiveConnection
+from homeassistant.components.websocket_api.decorators import websocket_command
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+import probatio
+from probatio.markers import Marker
+
+from .const import DOMAIN
+from .helpers import resolve_entry
+from .periods import PeriodKind, local_today
+from .queries import Flow, QueryError, Unit, heatmap, profile, resolve_period
+
+_QUERY: dict[str | Marker, Any] = {
+    probatio.Optional("entry_id"): str,
+    probatio.Optional("period"): probatio.In([kind.value for kind in PeriodKind]),
+    probatio.Optional("start"): cv.date,
+    probatio.Optional("end"): cv.date,
+    probatio.Optional("direction", default="import"): probatio.In(["import", "export", "net"]),
+    probatio.Optional("unit", default="kwh"): probatio.In(["kwh", "money"]),
+}
+
+type Builder = Callable[..., dict[str, Any]]
+
+
+def _parse(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _answer(
+    hass: HomeAssistant,
+    connection: ActiveConnection,
+    msg: dict[str, Any],
+    build: Builder,
+) -> None:
+    try:
+        entry = resolve_entry(hass, msg.get("entry_id"))
+        start, end = resolve_period(
+            local_today(dt_util.utcnow()),
+            msg.get("period"),
+            _parse(msg.get("start")),
+            _parse(msg.get("end")),
+        )
+        flow: Flow = msg["direction"]
+        unit: Unit = msg["unit"]
+        result = build(entry.runtime_data.data, start, end, flow, unit)
+    except QueryError as err:
+        code = "not_found" if err.translation_key.startswith("entry") else "invalid_format"
+        connection.send_error(msg["id"], code, _message(err))
+        return
+    result["entry_id"] = entry.entry_id
+    result["title"] = entry.title
+    connection.send_result(msg["id"], result)
+
+
+def _message(err: QueryError) -> str:
+    """English text of a query error (websocket errors are not translated by HA)."""
+    text = _MESSAGES.get(err.translation_key, err.translation_key)
+    return text.format(**err.placeholders)
+
+
+_MESSAGES = {
+    "entry_not_found": "No Octopus Viz account with id {entry_id}.",
+    "entry_not_loaded": "The Octopus Viz account {entry_id} is not loaded.",
+    "no_entry": "No Octopus Viz account is configured.",
+    "entry_required": "Several Octopus Viz accounts are configured: set entry_id.",
+    "end_before_start": "The end date {end} is before the start date {start}.",
+    "start_and_end_required": "Give both start and end dates.",
+    "period_too_long": "A period can span at most {days} days.",
+    "unknown_period": "Unknown period {period}.",
+    "no_meter_for_flow": "No meter measures {flow}.",
+}
+
+
+@websocket_command({probatio.Required("type"): f"{DOMAIN}/profile", **_QUERY})
+@callback
+def ws_profile(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    """The 48 half-hour slots of a period."""
+    _answer(hass, connection, msg, profile)
+
+
+@websocket_command({probatio.Required("type"): f"{DOMAIN}/heatmap", **_QUERY})
+@callback
+def ws_heatmap(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    """Days x 48 half-hours of a period."""
+    _answer(hass, connection, msg, heatmap)
+
+
+@websocket_command({probatio.Required("type"): f"{DOMAIN}/entries"})
+@callback
+def ws_entries(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    """The loaded accounts and their meters (for the card editor)."""
+    entries = [
+        {
+            "entry_id": entry.entry_id,
+            "title": entry.title,
+            "meters": [
+                {"mpan": m.mpan, "direction": m.direction.value} for m in entry.runtime_data.meters
+            ],
+        }
+        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+    ]
+    connection.send_result(msg["id"], {"entries": entries})
+
+
+def async_setup_websocket(hass: HomeAssistant) -> None:
+    """Register the commands (once, in async_setup)."""
+    websocket_api.async_register_command(hass, ws_profile)
+    websocket_api.async_register_command(hass, ws_heatmap)
+    websocket_api.async_register_command(hass, ws_entries)

@@ -1,0 +1,35 @@
+"""A fake Octopus Energy REST API for tests, benchmarks and the demo Home Assistant instance.
+
+It serves one deterministic demo account (import and solar export half hours, tariffs of the
+variable, Flux, Agile and Outgoing products) with the real API's shapes and quirks, and lets tests
+inject faults and inspect requests. See `FakeOctopus`.
+"""
+
+from __future__ import annotations
+
+from .demo import (
+    DEMO_ACCOUNT_NUMBER,
+    DEMO_API_KEY,
+    DEMO_EXPORT_MPAN,
+    DEMO_IMPORT_MPAN,
+    DEMO_OLD_PROPERTY_MPAN,
+    DEMO_OLD_PROPERTY_SERIAL,
+    DEMO_OLD_SERIAL,
+    DEMO_SERIAL,
+)
+from .faults import FAULT_KINDS
+from .server import FakeOctopus, RecordedRequest
+
+__all__ = [
+    "DEMO_ACCOUNT_NUMBER",
+    "DEMO_API_KEY",
+    "DEMO_EXPORT_MPAN",
+    "DEMO_IMPORT_MPAN",
+    "DEMO_OLD_PROPERTY_MPAN",
+    "DEMO_OLD_PROPERTY_SERIAL",
+    "DEMO_OLD_SERIAL",
+    "DEMO_SERIAL",
+    "FAULT_KINDS",
+    "FakeOctopus",
+    "RecordedRequest",
+]

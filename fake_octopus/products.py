@@ -1,0 +1,118 @@
+"""The JSON of GET /v1/products/{code}/: product facts and its tariffs for every region."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .catalogue import (
+    DIRECT_DEBIT,
+    NON_DIRECT_DEBIT,
+    PRODUCTS,
+    Kind,
+    ProductSpec,
+    RateType,
+    Tariff,
+    rate_in_force,
+    rate_series,
+)
+from .clock import LONDON
+from .prices import REGIONS
+
+# Product JSON key of each payment method, and the rate rows that carry its prices.
+_METHODS: dict[str, tuple[str | None, ...]] = {
+    "direct_debit_monthly": (DIRECT_DEBIT, None),
+    "varying": (NON_DIRECT_DEBIT,),
+}
+
+
+def _current(
+    tariff: Tariff, rate_type: RateType, now: datetime, methods: tuple[str | None, ...]
+) -> tuple[float | None, float | None]:
+    series = rate_series(tariff, rate_type, now)
+    entry = None if series is None else rate_in_force(series, now, methods)
+    if entry is None:
+        return None, None
+    return float(entry.value_exc_vat), float(entry.value_inc_vat)
+
+
+def _tariff_entry(tariff: Tariff, method_key: str, base_url: str, now: datetime) -> dict[str, Any]:
+    methods = _METHODS[method_key]
+    product_code = tariff.product.code
+    standing_exc, standing_inc = _current(tariff, RateType.STANDING, now, methods)
+    entry: dict[str, Any] = {
+        "code": tariff.code,
+        "standing_charge_exc_vat": standing_exc or 0.0,
+        "standing_charge_inc_vat": standing_inc or 0.0,
+        "online_discount_exc_vat": 0,
+        "online_discount_inc_vat": 0,
+        "dual_fuel_discount_exc_vat": 0,
+        "dual_fuel_discount_inc_vat": 0,
+        "exit_fees_exc_vat": 0,
+        "exit_fees_inc_vat": 0,
+        "exit_fees_type": "NONE",
+    }
+    rate_types = (RateType.DAY, RateType.NIGHT) if tariff.dual_register else (RateType.STANDARD,)
+    for rate_type in rate_types:
+        prefix = rate_type.value.replace("-rates", "").replace("-", "_")  # e.g. standard_unit
+        exc, inc = _current(tariff, rate_type, now, methods)
+        entry[f"{prefix}_rate_exc_vat"] = exc
+        entry[f"{prefix}_rate_inc_vat"] = inc
+    entry["links"] = [
+        {
+            "href": (
+                f"{base_url}/v1/products/{product_code}/electricity-tariffs/"
+                f"{tariff.code}/{rate_type.value}/"
+            ),
+            "method": "GET",
+            "rel": rate_type.value.replace("-", "_"),
+        }
+        for rate_type in (*rate_types, RateType.STANDING)
+    ]
+    return entry
+
+
+def _tariffs(spec: ProductSpec, register: str, base_url: str, now: datetime) -> dict[str, Any]:
+    method_keys = ["direct_debit_monthly"]
+    if spec.kind is Kind.VARIABLE:
+        method_keys.append("varying")
+    tariffs: dict[str, Any] = {}
+    for region in REGIONS:
+        tariff = Tariff(f"E-{register}-{spec.code}-{region}", register == "2R", spec, region)
+        tariffs[f"_{region}"] = {
+            key: _tariff_entry(tariff, key, base_url, now) for key in method_keys
+        }
+    return tariffs
+
+
+def product_payload(code: str, base_url: str, now: datetime) -> dict[str, Any] | None:
+    """The product JSON, with prices in force at `now`; None for an unknown product."""
+    spec = PRODUCTS.get(code)
+    if spec is None:
+        return None
+    available_from = datetime.combine(spec.available_from, datetime.min.time(), tzinfo=LONDON)
+    return {
+        "code": spec.code,
+        "direction": spec.direction,
+        "full_name": spec.full_name,
+        "display_name": spec.display_name,
+        "description": spec.description,
+        "is_variable": spec.is_variable,
+        "is_green": True,
+        "is_tracker": spec.is_tracker,
+        "is_prepay": False,
+        "is_business": False,
+        "is_restricted": False,
+        "term": spec.term,
+        "available_from": available_from.isoformat(),
+        "available_to": None,
+        "tariffs_active_at": now.astimezone(LONDON).isoformat(),
+        "brand": "OCTOPUS_ENERGY",
+        "single_register_electricity_tariffs": _tariffs(spec, "1R", base_url, now),
+        "dual_register_electricity_tariffs": (
+            _tariffs(spec, "2R", base_url, now) if spec.dual_register else {}
+        ),
+        "single_register_gas_tariffs": {},
+        "dual_register_gas_tariffs": {},
+        "links": [{"href": f"{base_url}/v1/products/{spec.code}/", "method": "GET", "rel": "self"}],
+    }

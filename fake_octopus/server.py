@@ -1,0 +1,192 @@
+"""FakeOctopus: the aiohttp application, its lifecycle and the test-facing controls."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Self
+
+from aiohttp import web
+
+from .catalogue import RateType, rate_in_force, rate_series, tariff_from_code
+from .consumption import ConsumptionModel, index_of_start
+from .demo import DEFAULT_HISTORY_START
+from .faults import HANDLER_FAULTS, FaultQueue, fault_response
+from .views import BODY_FAULT_KEY, FAKE_KEY, ROUTES, json_response
+
+type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """A request the fake received (recorded before any fault is applied)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+
+
+def _require_aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = f"{name} must be a timezone-aware datetime"
+        raise ValueError(msg)
+    return value.astimezone(UTC)
+
+
+@web.middleware
+async def _record_and_inject(request: web.Request, handler: _Handler) -> web.StreamResponse:
+    """Record every request, then apply the first matching pending fault."""
+    fake = request.app[FAKE_KEY]
+    fake.requests.append(RecordedRequest(request.method, request.path, dict(request.query)))
+    fault = fake.faults.take(request.path)
+    if fault is not None:
+        if fault.kind == "slow":
+            await asyncio.sleep(fault.delay)
+        elif fault.kind in HANDLER_FAULTS:
+            request[BODY_FAULT_KEY] = fault.kind
+        else:
+            return fault_response(fault.kind)
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        # Unknown paths answer like the API does, in JSON (aiohttp's default is plain text).
+        return json_response(request, {"detail": "Not found."}, 404)
+    except web.HTTPMethodNotAllowed:
+        return json_response(request, {"detail": f'Method "{request.method}" not allowed.'}, 405)
+
+
+class FakeOctopus:
+    """A fake Octopus Energy REST API serving the deterministic demo account.
+
+    `now` drives what is available (readings a day late, Agile prices a day ahead); when never
+    set it follows the wall clock, so a standalone server keeps producing new data.
+    """
+
+    def __init__(self, now: datetime | None = None, history_start: datetime | None = None) -> None:
+        """Prepare the app (cheap: data is generated lazily on request)."""
+        self._now: datetime | None = None if now is None else _require_aware(now, "now")
+        start = DEFAULT_HISTORY_START if history_start is None else history_start
+        self.model = ConsumptionModel(_require_aware(start, "history_start"))
+        self.faults = FaultQueue()
+        self.requests: list[RecordedRequest] = []
+        self.app = web.Application(middlewares=[_record_and_inject])
+        self.app[FAKE_KEY] = self
+        for path, view in ROUTES:
+            self.app.router.add_get(path, view, allow_head=False)
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+
+    # -- time -------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The instant the fake believes it is (UTC)."""
+        return datetime.now(UTC) if self._now is None else self._now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self._now = _require_aware(value, "now")
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve on host:port (port 0 picks a free one; see `url`)."""
+        if self._runner is not None:
+            msg = "FakeOctopus is already running"
+            raise RuntimeError(msg)
+        runner = web.AppRunner(self.app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        bound_host, bound_port = runner.addresses[0][:2]
+        self._url = f"http://{bound_host}:{bound_port}"
+
+    async def stop(self) -> None:
+        """Stop serving (safe to call twice)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        """Start on a free loopback port."""
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop serving."""
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        """Base URL without a trailing slash, e.g. http://127.0.0.1:8099."""
+        if self._url is None:
+            msg = "FakeOctopus has not been started"
+            raise RuntimeError(msg)
+        return self._url
+
+    # -- data -------------------------------------------------------------------------------
+
+    def consumption_kwh(self, mpan: str, start: datetime) -> float:
+        """The kWh served for the half hour starting at `start` (after revisions)."""
+        return self.model.value(mpan, index_of_start(mpan, start, self.model))
+
+    def revise(self, mpan: str, start: datetime, kwh: float) -> None:
+        """Correct a reading: the new value (3 decimals) is served from now on."""
+        if kwh < 0:
+            msg = "readings are never negative"
+            raise ValueError(msg)
+        self.model.revise(mpan, index_of_start(mpan, start, self.model), kwh)
+
+    def unit_rate_pence(self, tariff_code: str, at: datetime) -> Decimal:
+        """Unit rate inc VAT in force at `at` (the direct-debit row), as published at `now`."""
+        entry = self._rate_entry(tariff_code, RateType.STANDARD, at)
+        if entry is None:
+            msg = f"no unit rate of {tariff_code} in force at {at.isoformat()}"
+            raise LookupError(msg)
+        return entry
+
+    def standing_charge_pence(self, tariff_code: str, at: datetime) -> Decimal | None:
+        """Standing charge inc VAT (p/day) in force at `at`; None when there is none."""
+        return self._rate_entry(tariff_code, RateType.STANDING, at)
+
+    def _rate_entry(self, tariff_code: str, rate_type: RateType, at: datetime) -> Decimal | None:
+        tariff = tariff_from_code(tariff_code)
+        if tariff is None:
+            msg = f"unknown tariff {tariff_code}"
+            raise LookupError(msg)
+        if tariff.dual_register and rate_type is RateType.STANDARD:
+            msg = f"{tariff_code} has day and night rates, not a standard unit rate"
+            raise LookupError(msg)
+        series = rate_series(tariff, rate_type, self.now)
+        entry = None if series is None else rate_in_force(series, _require_aware(at, "at"))
+        return None if entry is None else entry.value_inc_vat
+
+    # -- faults and request log -------------------------------------------------------------
+
+    def fail(
+        self, kind: str, times: int = 1, path_contains: str | None = None, delay: float = 0
+    ) -> None:
+        """Make the next `times` requests (whose path contains the text) fail with `kind`."""
+        self.faults.add(kind, times, path_contains, delay)
+
+    def count(self, path_contains: str = "") -> int:
+        """Number of recorded requests whose path contains the text."""
+        return sum(1 for request in self.requests if path_contains in request.path)
+
+    def reset_counts(self) -> None:
+        """Forget the recorded requests."""
+        self.requests.clear()
