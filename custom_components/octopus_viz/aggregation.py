@@ -235,7 +235,7 @@ def profile(
             priced += m_priced
             # Days on which either side has a reading in the slot.
             per_day = list(map(add, per_day, m_per_day, strict=True))
-        present = sum(per_day)
+        present = days - per_day.count(0)
         has_kwh, has_value = count > 0, priced > 0
         slots.append(
             SlotStat(

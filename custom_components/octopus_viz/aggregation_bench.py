@@ -93,9 +93,10 @@ def benchmark(years: int = 1, repeat: int = 5) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    """Print the timings."""
-    years = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+def main(argv: list[str] | None = None) -> None:
+    """Print the timings; the optional argument is the number of years."""
+    args = sys.argv[1:] if argv is None else argv
+    years = int(args[0]) if args else 1
     print(f"{years} year(s), import + export meters, {years * 365 * 48} half-hours each")
     for name, ms in benchmark(years).items():
         print(f"{ms:8.2f} ms  {name}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 import pytest
+import pytest_asyncio
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,7 +37,7 @@ PAGE_PATH = "/tests/browser/card_test_page.html"
 class _QuietHandler(SimpleHTTPRequestHandler):
     """Static files from the repository root, without a log line per request."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay silent: pytest output should show failures, not access logs."""
 
 
@@ -55,17 +56,28 @@ def http_root(socket_enabled: None) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Headless Debian chromium (Playwright's own browser download is not available)."""
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium; a missing browser fails the tests loudly instead of skipping them."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
             "to run the browser tests"
         )
+    return CHROMIUM
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    """Headless Debian chromium (Playwright's own browser download is not available).
+
+    One browser for the session (each test gets a fresh page): starting the Playwright driver
+    and chromium costs about a second. Tests using it run on the session loop (see the
+    `pytestmark` of the test modules), since Playwright objects belong to the loop they started on.
+    """
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
         )
         try:
             yield launched
@@ -81,10 +93,11 @@ class CardPage:
     errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def card_page(browser: Browser, http_root: str) -> AsyncIterator[CardPage]:
     """The test page, loaded; fails the test if the page logged any console error."""
-    page = await browser.new_page(viewport={"width": 700, "height": 1000}, device_scale_factor=1)
+    context = await browser.new_context(viewport={"width": 700, "height": 1000})
+    page = await context.new_page()
     page.set_default_timeout(5000)  # fail fast: everything here is local
     result = CardPage(page)
 
@@ -97,5 +110,5 @@ async def card_page(browser: Browser, http_root: str) -> AsyncIterator[CardPage]
     await page.goto(http_root + PAGE_PATH)
     await page.wait_for_function("window.pageReady === true")
     yield result
-    await page.close()
+    await context.close()
     assert not result.errors, f"console errors on the test page: {result.errors}"

@@ -13,8 +13,12 @@ import shutil
 from typing import Any
 
 from playwright.async_api import Locator, Page, expect
+import pytest
 
 from .conftest import REPO_ROOT, CardPage
+
+# Playwright objects live on the loop that started the session-wide browser.
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 OUTPUT_DIR = REPO_ROOT / "test-output" / "browser"
 DOCS_DIR = REPO_ROOT / "docs"
@@ -50,7 +54,8 @@ async def ws_calls(page: Page, card: str) -> list[dict[str, Any]]:
 async def last_response(page: Page, card: str) -> dict[str, Any]:
     """The last canned response a card received."""
     responses: list[dict[str, Any]] = await page.evaluate("window.wsResponses")
-    return [r["response"] for r in responses if r["card"] == card][-1]
+    mine: list[dict[str, Any]] = [r["response"] for r in responses if r["card"] == card]
+    return mine[-1]
 
 
 async def choose(card: Locator, key: str, value: str) -> None:
@@ -98,10 +103,10 @@ async def test_profile_draws_48_bars_with_the_server_values(card_page: CardPage)
     assert [s["slot"] for s in slots] == list(range(48))
     assert [s["value"] for s in slots] == [s["mean"] for s in response["slots"]]
     # Known values of the canned household: night base load, EV charging, evening peak.
-    assert slots[0]["label"] == "00:00–00:30: 0.14 kWh"
-    assert slots[2]["label"] == "01:00–01:30: 1.74 kWh"
-    assert slots[36]["label"] == "18:00–18:30: 0.696 kWh"
-    assert slots[47]["label"] == "23:30–00:00: 0.14 kWh"
+    assert slots[0]["label"] == "00:00 to 00:30: 0.14 kWh"
+    assert slots[2]["label"] == "01:00 to 01:30: 1.74 kWh"
+    assert slots[36]["label"] == "18:00 to 18:30: 0.696 kWh"
+    assert slots[47]["label"] == "23:30 to 00:00: 0.14 kWh"
     # Bar heights are proportional to the values (one linear scale from zero).
     ratios = {round(s["bar"]["height"] / s["value"], 3) for s in slots}
     assert max(ratios) - min(ratios) < 0.05
@@ -121,7 +126,7 @@ async def test_profile_draws_48_bars_with_the_server_values(card_page: CardPage)
     await card.locator('g.slot[data-slot="36"] rect.hit').hover()
     tooltip = card.locator(".tooltip")
     await expect(tooltip).to_be_visible()
-    await expect(tooltip).to_contain_text("18:00–18:30")
+    await expect(tooltip).to_contain_text("18:00\u201318:30")  # en dash
     await expect(tooltip).to_contain_text("0.696 kWh (mean of 30 days)")
     save_screenshot(await card.screenshot(), "card-profile.png", docs=True)
 
@@ -150,7 +155,7 @@ async def test_profile_net_goes_below_zero_and_stat_switches_locally(
     for s in positive:
         assert abs(s["bar"]["y"] + s["bar"]["height"] - zero_y) < 0.015  # stands on it
     assert {s["bar"]["fill"] for s in negative} != {s["bar"]["fill"] for s in positive}
-    assert "-" in slots[24]["label"] or "−" in slots[24]["label"]
+    assert slots[24]["label"].startswith("12:00 to 12:30: -")
 
     await choose(card, "stat", "sum")
     await page.wait_for_timeout(50)
@@ -163,7 +168,7 @@ async def test_profile_net_goes_below_zero_and_stat_switches_locally(
     calls = await wait_calls(page, "profile", 3)
     assert calls[-1]["unit"] == "money"
     await expect(card.locator('g.slot[data-slot="0"]')).to_have_attribute(
-        "aria-label", "00:00–00:30: £1.18"
+        "aria-label", "00:00 to 00:30: £1.18"
     )  # 0.14 kWh x 30 days x £0.28 = £1.176: pennies only get a third decimal below £1
     save_screenshot(await card.screenshot(), "card-profile-net.png")
 
@@ -189,10 +194,10 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
         assert [c["value"] for c in row["cells"]] == day["values"]
 
     first = rows[0]["cells"]
-    assert first[0]["label"] == "Wed, 22 Oct 2025 00:00–00:30: £0.039"  # 0.14 kWh x £0.28
+    assert first[0]["label"] == "Wed, 22 Oct 2025 00:00 to 00:30: £0.039"  # 0.14 kWh x £0.28
     last = rows[-1]["cells"]
     assert last[19]["value"] is not None
-    assert last[20]["label"] == "Thu, 20 Nov 2025 10:00–10:30: no data"
+    assert last[20]["label"] == "Thu, 20 Nov 2025 10:00 to 10:30: no data"
     assert last[20]["fill"] == "rgba(0, 0, 0, 0)"
 
     # Diverging scale: the largest magnitude gets the full colour of its sign.
@@ -204,7 +209,9 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
     lowest = min(values, key=lambda c: c["value"])
     assert lowest["value"] < 0
     red, green, blue = _rgb(lowest["fill"])
-    assert red > green and blue > green  # towards the purple export colour, not the blue one
+    # Towards the purple export colour, not the blue import one.
+    assert red > green
+    assert blue > green
 
     hours = await card.locator("svg.heatmap > text:not([text-anchor])").all_text_contents()
     assert hours == ["00", "03", "06", "09", "12", "15", "18", "21"]
@@ -218,7 +225,7 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
     await card.locator('g.row[data-row="3"] rect.cell[data-slot="35"]').hover()
     tooltip = card.locator(".tooltip")
     await expect(tooltip).to_contain_text("Sat, 25 Oct 2025")
-    await expect(tooltip).to_contain_text("17:30–18:00")
+    await expect(tooltip).to_contain_text("17:30\u201318:00")
     await expect(tooltip).to_contain_text("£")
     await page.mouse.move(0, 0)
     await expect(tooltip).to_be_hidden()
@@ -344,4 +351,3 @@ async def test_dark_theme_variables_apply(card_page: CardPage) -> None:
     }
     save_screenshot(await page.locator("#heatmap").screenshot(), "card-heatmap-dark.png")
     save_screenshot(await page.locator("#profile").screenshot(), "card-profile-dark.png")
-

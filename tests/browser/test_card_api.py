@@ -9,8 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from playwright.async_api import expect
+import pytest
 
 from .conftest import CardPage
+
+# Playwright objects live on the loop that started the session-wide browser.
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 MODULE = "/custom_components/octopus_viz/frontend/octopus-viz-card.js"
 
@@ -125,7 +129,7 @@ async def test_helpers_ticks_slots_formatting_requests(card_page: CardPage) -> N
                 kwh: [kwh.value(12.5), kwh.value(0.123456), kwh.value(-0.2), kwh.axis(1.5)],
                 euro: euro.value(1.5),
                 escaped: m.escapeHtml(`<a href="x">&'</a>`),
-                dates: [m.isIsoDate("2024-02-29"), m.isIsoDate("2025-02-29"), m.isIsoDate("2025-1-1")],
+                dates: ["2024-02-29", "2025-02-29", "2025-1-1"].map(m.isIsoDate),
                 requests: [
                     m.buildRequest({view: "heatmap", period: "this_year", direction: "net",
                                     unit: "money", start: "2025-01-01", end: "2025-01-02"}, ""),
@@ -166,9 +170,10 @@ async def test_server_text_is_shown_as_text(card_page: CardPage) -> None:
         """async title => {
             const card = document.createElement("octopus-viz-card");
             card.setConfig({type: "custom:octopus-viz-card", title});
-            card.hass = {callWS: async () => ({
+            card.hass = {locale: {language: "en-GB"}, callWS: async () => ({
                 title, start: "2025-01-01", end: "2025-01-01", direction: "import", unit: "kwh",
-                currency: "GBP", days: 1, slots: [{slot: 0, label: "00:00", sum: 1, mean: 1, days: 1}],
+                currency: "GBP", days: 1,
+                slots: [{slot: 0, label: "00:00", sum: 1, mean: 1, days: 1}],
             })};
             document.body.append(card);
             await new Promise(r => setTimeout(r, 50));

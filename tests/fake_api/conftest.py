@@ -18,8 +18,12 @@ AUTH = {"Authorization": aiohttp.encode_basic_auth(DEMO_API_KEY, "")}
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOctopus]:
-    """A fake API on a free loopback port, with a fixed clock."""
+async def fake(socket_enabled: None) -> AsyncIterator[FakeOctopus]:
+    """A fake API on a free loopback port, with a fixed clock.
+
+    The HA test plugin blocks socket creation; `socket_enabled` (pytest-socket) lifts that for
+    the test, while connections stay limited to loopback.
+    """
     async with FakeOctopus(now=NOW) as running:
         yield running
 

@@ -244,6 +244,7 @@ async def test_history_starts_and_export_starts_later(session: aiohttp.ClientSes
     assert exports["results"][0]["interval_start"] == "2023-03-01T00:00:00Z"
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_custom_history_start():
     async with (
         FakeOctopus(now=NOW, history_start=datetime(2025, 1, 1, tzinfo=UTC)) as fake,

@@ -4,14 +4,38 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 
-from custom_components.octopus_viz.const import ENV_API_URL
-from fake_octopus import FakeOctopus
+from custom_components.octopus_viz.const import (
+    CONF_ACCOUNT_NUMBER,
+    CONF_DIRECTION,
+    CONF_HISTORY_FROM,
+    CONF_METERS,
+    CONF_MPAN,
+    CONF_SERIAL,
+    DOMAIN,
+    ENV_API_URL,
+)
+from fake_octopus import (
+    DEMO_ACCOUNT_NUMBER,
+    DEMO_API_KEY,
+    DEMO_EXPORT_MPAN,
+    DEMO_IMPORT_MPAN,
+    DEMO_SERIAL,
+    FakeOctopus,
+)
 
 # A fixed "now" so data availability and Agile publication are deterministic.
 FAKE_NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
+HISTORY_FROM = "2025-10-20"  # covers the October clock change, keeps backfills small
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +47,53 @@ def auto_enable(recorder_mock: object, enable_custom_integrations: None) -> None
 
 
 @pytest.fixture
-async def fake_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeOctopus]:
+async def fake_api(
+    socket_enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[FakeOctopus]:
     """The project's fake Octopus API on loopback; the client is pointed at it."""
     async with FakeOctopus(now=FAKE_NOW) as fake:
         monkeypatch.setenv(ENV_API_URL, fake.url)
         yield fake
+
+
+def entry_data(history_from: str | None = HISTORY_FROM, **extra: Any) -> dict[str, Any]:
+    """Config entry data for the demo account, following import and export."""
+    return {
+        CONF_API_KEY: DEMO_API_KEY,
+        CONF_ACCOUNT_NUMBER: DEMO_ACCOUNT_NUMBER,
+        CONF_METERS: [
+            {CONF_MPAN: DEMO_IMPORT_MPAN, CONF_SERIAL: DEMO_SERIAL, CONF_DIRECTION: "import"},
+            {CONF_MPAN: DEMO_EXPORT_MPAN, CONF_SERIAL: DEMO_SERIAL, CONF_DIRECTION: "export"},
+        ],
+        CONF_HISTORY_FROM: history_from,
+        **extra,
+    }
+
+
+@pytest.fixture
+def config_entry(hass: HomeAssistant) -> MockConfigEntry:
+    """The demo account's entry, added to hass (not set up)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Octopus {DEMO_ACCOUNT_NUMBER}",
+        unique_id=DEMO_ACCOUNT_NUMBER,
+        data=entry_data(),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let background updates finish and the recorder write everything."""
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_wait_recording_done(hass)
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The demo entry set up against the fake API, first backfill done."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    return config_entry

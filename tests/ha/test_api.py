@@ -73,7 +73,7 @@ def make_client(
 
 
 @pytest.fixture
-def client(make_client: Callable[..., OctopusClient]) -> OctopusClient:
+async def client(make_client: Callable[..., OctopusClient]) -> OctopusClient:
     return make_client()
 
 
@@ -396,6 +396,7 @@ async def test_odd_statuses_and_links(hass: HomeAssistant) -> None:
     app.router.add_get("/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/", looping)
     server = TestServer(app)
     await server.start_server()
+    host = f"{server.host}:{server.port}"
     try:
         client = OctopusClient(
             async_get_clientsession(hass), "k", base_url=str(server.make_url("")), backoff=0
@@ -406,5 +407,4 @@ async def test_odd_statuses_and_links(hass: HomeAssistant) -> None:
             await client.async_get_consumption("1", "S", datetime(2024, 6, 1, tzinfo=UTC))
     finally:
         await server.close()
-    host = f"{server.host}:{server.port}"
     assert hits == ["/v1/products/BAD/", f"{host}|1", f"{host}|2"]

@@ -167,11 +167,21 @@ def test_parse_rate_rejects(change: dict[str, Any]) -> None:
         parse_rate({**row, **change})
 
 
-def test_parse_rates_skips_missing_valid_from() -> None:
+def test_parse_rates_skips_bad_rows_but_rejects_an_all_bad_page() -> None:
+    good = {"value_exc_vat": 1, "value_inc_vat": 1.05, "valid_from": "2024-06-01T00:00:00Z"}
     report = RowReport()
-    rows = [{"value_exc_vat": 1, "value_inc_vat": 1.05}, "junk"]
-    assert parse_rates(rows, report) == []
+    rows: list[object] = [{"value_exc_vat": 1, "value_inc_vat": 1.05}, "junk", good]
+    assert len(parse_rates(rows, report)) == 1
     assert report.reasons == {"missing valid_from": 1, "row is not an object": 1}
+    with pytest.raises(MalformedResponseError, match="every row"):
+        parse_rates(rows[:2], RowReport())
+    assert parse_rates([], RowReport()) == []
+
+
+def test_parse_readings_rejects_an_all_bad_page() -> None:
+    rows: list[object] = [{"consumption": 1.0}, {"consumption": 2.0}]
+    with pytest.raises(MalformedResponseError, match="2 x missing interval_start"):
+        parse_readings(rows, UTC_MIDNIGHT, None, RowReport())
 
 
 def _account_json() -> dict[str, Any]:

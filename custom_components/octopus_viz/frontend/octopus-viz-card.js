@@ -306,7 +306,8 @@ function renderProfile(data, stat, fmt, width) {
   }
   values.forEach((v, i) => {
     const x = margin.left + i * slotW;
-    const label = `${slotLabel(i)}–${slotLabel(i + 1)}: ${v === null ? "no data" : fmt.value(v)}`;
+    // "to" rather than a dash: screen readers read it naturally.
+    const label = `${slotLabel(i)} to ${slotLabel(i + 1)}: ${v === null ? "no data" : fmt.value(v)}`;
     let bar = "";
     if (v !== null) {
       const top = Math.min(y(v), zeroY);
@@ -389,7 +390,7 @@ function renderHeatmap(data, fmt, width, dateFmt) {
     const cells = [];
     for (let s = 0; s < SLOTS_PER_DAY; s += 1) {
       const v = typeof day.values?.[s] === "number" ? day.values[s] : null;
-      const label = `${longDate} ${slotLabel(s)}–${slotLabel(s + 1)}: ${v === null ? "no data" : fmt.value(v)}`;
+      const label = `${longDate} ${slotLabel(s)} to ${slotLabel(s + 1)}: ${v === null ? "no data" : fmt.value(v)}`;
       cells.push(
         `<rect class="cell" data-slot="${s}" data-value="${v === null ? "" : v}" role="img" aria-label="${escapeHtml(label)}" ` +
           `x="${(margin.left + s * cellW).toFixed(2)}" y="${y.toFixed(2)}" width="${Math.max(0.5, cellW - gapX).toFixed(2)}" ` +
