@@ -183,6 +183,10 @@ class FakeOctopus:
         """Make the next `times` requests (whose path contains the text) fail with `kind`."""
         self.faults.add(kind, times, path_contains, delay)
 
+    def clear_faults(self) -> None:
+        """Drop the faults not consumed yet."""
+        self.faults.clear()
+
     def count(self, path_contains: str = "") -> int:
         """Number of recorded requests whose path contains the text."""
         return sum(1 for request in self.requests if path_contains in request.path)

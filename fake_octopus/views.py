@@ -6,9 +6,10 @@ Handlers read the FakeOctopus that owns the app from `request.app[FAKE_KEY]` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import BasicAuth, web
@@ -246,7 +247,7 @@ async def product_view(request: web.Request) -> web.Response:
     return json_response(request, payload)
 
 
-def _number(value: Any) -> float:
+def _number(value: Decimal) -> float:
     # JSON numbers as the real API sends them; repr of the float round-trips the Decimal text.
     return float(value)
 
@@ -292,7 +293,7 @@ async def rates_view(request: web.Request) -> web.Response:
     return json_response(request, _listing(page, total, results))
 
 
-ROUTES: Final[tuple[tuple[str, Callable[[web.Request], Any]], ...]] = (
+ROUTES: Final[tuple[tuple[str, Callable[[web.Request], Awaitable[web.Response]]], ...]] = (
     ("/v1/accounts/{number}/", account_view),
     ("/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/", consumption_view),
     ("/v1/products/{product}/", product_view),

@@ -22,8 +22,9 @@ from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, DOMAIN
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
 from .engine import MeterEngine
 from .frontend_registration import async_register_card
+from .models import MeterConfig
 from .services import async_setup_services
-from .tariff_source import price_source_for
+from .tariff_source import PriceSource, price_source_for
 from .websocket import async_setup_websocket
 
 _LOGGER = logging.getLogger(__name__)
@@ -69,13 +70,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
             client,
             cache,
             meter,
-            price_source_for(
-                meter,
-                entry.options,
-                lambda: AccountTariffLoader(client),
-                cache,
-                hass.async_add_executor_job,
-            ),
+            _price_source(hass, entry, client, cache, meter),
             history_from,
         )
         for meter in meters
@@ -93,11 +88,40 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
     entry.async_on_unload(
         async_track_utc_time_change(hass, _half_hour_tick, minute=(0, 30), second=0)
     )
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     # The first backfill can take a while: it must not hold up Home Assistant's start.
     entry.async_create_background_task(
         hass, coordinator.async_refresh(), name=f"{DOMAIN} first update {entry.title}"
     )
     return True
+
+
+def _price_source(
+    hass: HomeAssistant,
+    entry: OctopusVizConfigEntry,
+    client: OctopusClient,
+    cache: ReadingCache,
+    meter: MeterConfig,
+) -> PriceSource:
+    return price_source_for(
+        meter,
+        entry.options,
+        lambda: AccountTariffLoader(client),
+        cache,
+        hass.async_add_executor_job,
+    )
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
+    """Options changed: tariff edits re-price the cached history in place, no reload."""
+    coordinator = entry.runtime_data
+    sources = {
+        engine.meter.mpan: _price_source(
+            hass, entry, coordinator.client, coordinator.cache, engine.meter
+        )
+        for engine in coordinator.engines.values()
+    }
+    await coordinator.async_apply_options(sources)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> bool:

@@ -361,7 +361,10 @@ def _consecutive(agreements: Sequence[Agreement]) -> list[Agreement]:
 
     Account data should never overlap, but a timeline must, so the later agreement wins.
     """
-    ordered = sorted(agreements, key=lambda a: to_epoch(a.valid_from, NEG_INF))
+    ordered = sorted(
+        (a for a in agreements if a.valid_to is None or a.valid_to > a.valid_from),
+        key=lambda a: to_epoch(a.valid_from, NEG_INF),
+    )
     result: list[Agreement] = []
     for index, agreement in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None

@@ -27,15 +27,16 @@ from yarl import URL
 from .const import DEFAULT_API_URL, ENV_API_URL, VERSION
 from .models import Account, Product, RateRow, Reading
 from .parsing import (
+    BadRowError,
     MalformedResponseError,
     RowReport,
     format_datetime,
     merge_readings,
     next_link,
     parse_account,
-    parse_datetime,
     parse_product,
     parse_rates,
+    parse_reading,
     parse_readings,
     results_of,
 )
@@ -185,11 +186,10 @@ class OctopusClient:
         payload = await self._get_json(url)
         rows = self._parse(results_of, payload)
         for row in rows:
-            if isinstance(row, Mapping):
-                try:
-                    return parse_datetime(row.get("interval_start"), "interval_start")
-                except ValueError:
-                    continue
+            try:
+                return parse_reading(row).start
+            except BadRowError:
+                continue
         return None
 
     async def async_get_product(self, product_code: str) -> Product:

@@ -9,6 +9,7 @@ changed. CPU-heavy steps run in the executor so the event loop stays responsive.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -32,6 +33,7 @@ from .data import OctopusData
 from .engine import MeterEngine
 from .models import MeterConfig
 from .statistics import async_write_statistic, energy_metadata, money_metadata
+from .tariff_source import AccountPriceSource, PriceSource
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         self.engines = {engine.meter.mpan: engine for engine in engines}
         self.last_update_summary: dict[str, Any] = {}
         self._agreements: dict[str, Any] | None = None
+        self.include_standing = bool(entry.options.get(CONF_STANDING_CHARGES_IN_COST))
 
     @property
     def meters(self) -> list[MeterConfig]:
@@ -126,17 +129,31 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 translation_domain=DOMAIN, translation_key="refresh_failed"
             ) from self.last_exception
 
-    async def async_reprice(self) -> None:
-        """Tariffs were edited: re-price the cached history (no API request)."""
-        for engine in self.engines.values():
-            await engine.async_reload_tariffs()
+    async def async_apply_options(self, sources: Mapping[str, PriceSource]) -> None:
+        """New options: standing charges in or out of the cost statistic, edited tariffs."""
+        standing = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST))
+        if standing != self.include_standing:
+            self.include_standing = standing
+            for engine in self.engines.values():
+                engine.mark_money_dirty()
+        await self.async_reprice(sources)
+
+    async def async_reprice(self, sources: Mapping[str, PriceSource]) -> None:
+        """Tariffs were edited: re-price the cached history (no consumption request).
+
+        Only the cost/revenue hours from the first changed price are rewritten.
+        """
+        for mpan, source in sources.items():
+            engine = self.engines[mpan]
+            await engine.async_set_source(source)
+            if isinstance(source, AccountPriceSource):
+                await engine.async_refresh_tariffs(dt_util.utcnow())
             await self._async_publish(engine)
         self.async_set_updated_data(self._snapshot())
 
     async def _async_publish(self, engine: MeterEngine) -> None:
         """Price what changed, write statistics from the first changed hour, tell listeners."""
-        include_standing = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST))
-        work = await engine.async_process(include_standing=include_standing)
+        work = await engine.async_process(include_standing=self.include_standing)
         ids = engine.statistic_ids
         written: dict[str, int] = {}
         if work.energy_hours:

@@ -192,9 +192,16 @@ class MeterEngine:
         newest = self.columns.last_start
         await self.source.async_refresh(now, None if newest is None else _utc(newest))
 
-    async def async_reload_tariffs(self) -> None:
-        """Tariffs were edited in the options: force a full re-price on the next process."""
-        await self.source.async_load()
+    def mark_money_dirty(self) -> None:
+        """Rewrite the whole money statistic at the next process (standing option changed)."""
+        if self.columns.starts:
+            self._pending_money = self.columns.starts[0]
+
+    async def async_set_source(self, source: PriceSource) -> None:
+        """Tariffs were edited in the options: the next process re-prices the history."""
+        self.source = source
+        self._priced_version = None  # versions count per source: force a full re-price
+        await source.async_load()
 
     # -- processing ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
 from itertools import pairwise
 import math
 import time
@@ -24,6 +24,10 @@ import time
 from .models import Direction, Reading
 from .tariff_model import HALF_HOUR, POS_INF, Band, RateInterval, Tariff, from_epoch
 from .tariff_timeline import Timeline
+
+# Costs and sums are computed exactly (the default 28-digit context would round a sum of
+# values of very different magnitudes); libmpdec only spends the digits a result needs.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,8 @@ class PricedSeries:
     @property
     def total(self) -> Decimal:
         """Sum of the priced half-hours (unpriced ones are left out, see `unpriced`)."""
-        return sum((cost for cost in self.costs if cost is not None), Decimal(0))
+        with localcontext(_EXACT):
+            return sum((cost for cost in self.costs if cost is not None), Decimal(0))
 
 
 def price_half_hours(
@@ -65,17 +70,18 @@ def price_half_hours(
     costs: list[Decimal | None] = []
     unpriced: list[list[int]] = []
     append = costs.append
-    for stamp, energy in zip(stamps, kwh, strict=True):
-        while stamp >= seg_end:
-            _seg_start, seg_end, rate = next(segments)
-        if rate is None:
-            append(None)
-            if unpriced and unpriced[-1][1] == stamp:
-                unpriced[-1][1] = stamp + HALF_HOUR
+    with localcontext(_EXACT):
+        for stamp, energy in zip(stamps, kwh, strict=True):
+            while stamp >= seg_end:
+                _seg_start, seg_end, rate = next(segments)
+            if rate is None:
+                append(None)
+                if unpriced and unpriced[-1][1] == stamp:
+                    unpriced[-1][1] = stamp + HALF_HOUR
+                else:
+                    unpriced.append([stamp, stamp + HALF_HOUR])
             else:
-                unpriced.append([stamp, stamp + HALF_HOUR])
-        else:
-            append(Decimal(repr(energy)) * rate)
+                append(Decimal(repr(energy)) * rate)
     return PricedSeries(costs, [(from_epoch(lo), from_epoch(hi)) for lo, hi in unpriced])
 
 

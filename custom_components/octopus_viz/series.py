@@ -232,10 +232,6 @@ class HalfHourSeries:
         """UTC end of a half-hour."""
         return utc_from_epoch(self._epochs[index] + HALF_HOUR_SECONDS)
 
-    def local_day_of(self, index: int) -> int:
-        """Local day number (see periods.day_number) of a half-hour."""
-        return self._local_days[index]
-
     def local_days_with_data(self, lo: int, hi: int) -> list[int]:
         """Distinct local day numbers, ascending, of half-hours lo..hi-1."""
         return sorted(set(self._local_days[lo:hi]))

@@ -75,10 +75,7 @@ def _band_segments(tariff: Tariff, lo: int, hi: int) -> Iterator[Segment]:
         if day_start >= hi:
             return
         next_day = day + _ONE_DAY
-        day_end = local_midnight_epoch(next_day)
-        if day_end <= lo:
-            day = next_day
-            continue
+        day_end = local_midnight_epoch(next_day)  # > lo: the first day is the one holding lo
         parts = (
             _ordinary_day(tariff, day_start)
             if day_end - day_start == DAY

@@ -202,6 +202,8 @@ async def test_editor_fires_config_changed(card_page: CardPage) -> None:
     account = editor.locator('select[data-key="entry_id"]')
     await expect(account.locator("option")).to_have_text(["Default account", "Octopus A-DEMO0001"])
     await expect(editor.locator('[data-field="start"]')).to_be_hidden()
+    calls = await page.evaluate("window.wsCalls.filter(c => c.card === 'editor')")
+    assert [call["msg"] for call in calls] == [{"type": "octopus_viz/entries"}]
 
     async def last_event() -> dict[str, Any]:
         events: list[dict[str, Any]] = await page.evaluate("window.editorEvents")

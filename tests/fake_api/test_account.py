@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+import itertools
 
 import aiohttp
 import pytest
@@ -32,7 +33,7 @@ ACCOUNT_PATH = f"/v1/accounts/{DEMO_ACCOUNT_NUMBER}/"
 )
 async def test_missing_or_wrong_key_is_401(
     fake: FakeOctopus, headers: dict[str, str], detail: str
-):
+) -> None:
     async with (
         aiohttp.ClientSession(fake.url) as session,
         session.get(ACCOUNT_PATH, headers=headers) as response,
@@ -43,25 +44,25 @@ async def test_missing_or_wrong_key_is_401(
         assert await response.json() == {"detail": detail}
 
 
-async def test_other_account_is_404(session: aiohttp.ClientSession):
+async def test_other_account_is_404(session: aiohttp.ClientSession) -> None:
     status, body = await get_json(session, "/v1/accounts/A-OTHER123/")
     assert status == 404
     assert body == {"detail": "Not found."}
 
 
-async def test_unknown_path_is_json_404(session: aiohttp.ClientSession):
+async def test_unknown_path_is_json_404(session: aiohttp.ClientSession) -> None:
     status, body = await get_json(session, "/v1/nothing-here/")
     assert status == 404
     assert body == {"detail": "Not found."}
 
 
-async def test_post_is_405(session: aiohttp.ClientSession):
+async def test_post_is_405(session: aiohttp.ClientSession) -> None:
     async with session.post(ACCOUNT_PATH) as response:
         assert response.status == 405
         assert await response.json() == {"detail": 'Method "POST" not allowed.'}
 
 
-async def test_account_shape(session: aiohttp.ClientSession):
+async def test_account_shape(session: aiohttp.ClientSession) -> None:
     status, body = await get_json(session, ACCOUNT_PATH)
     assert status == 200
     assert body["number"] == DEMO_ACCOUNT_NUMBER
@@ -119,7 +120,7 @@ async def test_account_shape(session: aiohttp.ClientSession):
     # Agreements chain without gaps, and every timestamp parses.
     for point in (import_point, export_point):
         agreements = point["agreements"]
-        for earlier, later in zip(agreements, agreements[1:], strict=False):
+        for earlier, later in itertools.pairwise(agreements):
             assert datetime.fromisoformat(earlier["valid_to"]) == datetime.fromisoformat(
                 later["valid_from"]
             )

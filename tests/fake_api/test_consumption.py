@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+import itertools
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -38,7 +39,7 @@ def local_day(day: date) -> dict[str, str]:
     }
 
 
-async def test_pagination_chains_cover_every_half_hour_once(session: aiohttp.ClientSession):
+async def test_pagination_chains_cover_every_half_hour_once(session: aiohttp.ClientSession) -> None:
     params = {
         "period_from": "2025-10-20T00:00:00Z",
         "period_to": "2025-11-03T00:00:00Z",
@@ -52,7 +53,7 @@ async def test_pagination_chains_cover_every_half_hour_once(session: aiohttp.Cli
     assert pages == -(-count // 97)
     starts = [parse(row["interval_start"]) for row in oldest_first]
     assert starts == sorted(set(starts))
-    assert all(b - a == timedelta(minutes=30) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == timedelta(minutes=30) for a, b in itertools.pairwise(starts))
     assert starts[0] == datetime(2025, 10, 19, 23, 30, tzinfo=UTC)
     assert newest_first == list(reversed(oldest_first))
     for row in oldest_first:
@@ -61,7 +62,7 @@ async def test_pagination_chains_cover_every_half_hour_once(session: aiohttp.Cli
 
 async def test_default_order_is_newest_first_and_default_page_size_100(
     session: aiohttp.ClientSession,
-):
+) -> None:
     status, body = await get_json(session, IMPORT_PATH)
     assert status == 200
     assert len(body["results"]) == 100
@@ -74,7 +75,7 @@ async def test_default_order_is_newest_first_and_default_page_size_100(
 
 async def test_page_size_is_capped_and_links_are_full_urls(
     fake: FakeOctopus, session: aiohttp.ClientSession
-):
+) -> None:
     status, body = await get_json(session, IMPORT_PATH, {"page_size": 40_000, "order_by": "period"})
     assert status == 200
     assert len(body["results"]) == 25_000
@@ -94,7 +95,7 @@ async def test_page_size_is_capped_and_links_are_full_urls(
     ) == timedelta(minutes=30)
 
 
-async def test_third_page_links_back_with_page_number(session: aiohttp.ClientSession):
+async def test_third_page_links_back_with_page_number(session: aiohttp.ClientSession) -> None:
     params = {"page_size": 10, "page": 3}
     status, body = await get_json(session, IMPORT_PATH, params)
     assert status == 200
@@ -103,14 +104,16 @@ async def test_third_page_links_back_with_page_number(session: aiohttp.ClientSes
 
 
 @pytest.mark.parametrize("page", ["0", "999999", "abc"])
-async def test_invalid_page_is_404(session: aiohttp.ClientSession, page: str):
+async def test_invalid_page_is_404(session: aiohttp.ClientSession, page: str) -> None:
     status, body = await get_json(session, IMPORT_PATH, {"page": page})
     assert status == 404
     assert body == {"detail": "Invalid page."}
 
 
 @pytest.mark.parametrize("page_size", ["0", "-5", "lots"])
-async def test_odd_page_sizes_fall_back_to_default(session: aiohttp.ClientSession, page_size: str):
+async def test_odd_page_sizes_fall_back_to_default(
+    session: aiohttp.ClientSession, page_size: str
+) -> None:
     status, body = await get_json(session, IMPORT_PATH, {"page_size": page_size})
     assert status == 200
     assert len(body["results"]) == 100
@@ -126,7 +129,7 @@ async def test_odd_page_sizes_fall_back_to_default(session: aiohttp.ClientSessio
 )
 async def test_local_days_across_clock_changes(
     session: aiohttp.ClientSession, day: date, expected: int, first_start: str
-):
+) -> None:
     rows, count, _ = await follow_pages(session, IMPORT_PATH, local_day(day))
     # Drop the quirk row (it ends where the requested period starts).
     start = datetime.combine(day, datetime.min.time(), tzinfo=LONDON)
@@ -139,7 +142,7 @@ async def test_local_days_across_clock_changes(
     )
 
 
-async def test_offset_forms_follow_local_time_and_era(session: aiohttp.ClientSession):
+async def test_offset_forms_follow_local_time_and_era(session: aiohttp.ClientSession) -> None:
     async def first_row(period_from: str) -> dict[str, object]:
         params = {"period_from": period_from, "order_by": "period", "page_size": 2}
         _, body = await get_json(session, IMPORT_PATH, params)
@@ -147,7 +150,9 @@ async def test_offset_forms_follow_local_time_and_era(session: aiohttp.ClientSes
         return row
 
     assert (await first_row("2023-07-01T12:00:00Z"))["interval_start"] == "2023-07-01T13:00:00+0100"
-    assert (await first_row("2024-07-01T12:00:00Z"))["interval_start"] == "2024-07-01T13:00:00+01:00"
+    assert (await first_row("2024-07-01T12:00:00Z"))[
+        "interval_start"
+    ] == "2024-07-01T13:00:00+01:00"
     assert (await first_row("2024-12-01T12:00:00Z"))["interval_start"] == "2024-12-01T12:00:00Z"
     # Across the October change the same local wall time appears twice, with different offsets.
     fall_back = await first_row("2025-10-26T00:30:00Z")
@@ -165,7 +170,9 @@ async def test_offset_forms_follow_local_time_and_era(session: aiohttp.ClientSes
         "2025-07-01T10:00:00+00:00",
     ],
 )
-async def test_period_from_forms_are_equivalent(session: aiohttp.ClientSession, period_from: str):
+async def test_period_from_forms_are_equivalent(
+    session: aiohttp.ClientSession, period_from: str
+) -> None:
     params = {"period_from": period_from, "period_to": "2025-07-01T12:00:00Z", "order_by": "period"}
     status, body = await get_json(session, IMPORT_PATH, params)
     assert status == 200
@@ -176,7 +183,7 @@ async def test_period_from_forms_are_equivalent(session: aiohttp.ClientSession, 
     assert body["count"] == 5
 
 
-async def test_naive_period_in_winter_is_gmt(session: aiohttp.ClientSession):
+async def test_naive_period_in_winter_is_gmt(session: aiohttp.ClientSession) -> None:
     params = {"period_from": "2025-01-10T08:00:00", "period_to": "2025-01-10T09:00:00"}
     _, body = await get_json(session, IMPORT_PATH, {**params, "order_by": "period"})
     assert [row["interval_start"] for row in body["results"]] == [
@@ -186,7 +193,7 @@ async def test_naive_period_in_winter_is_gmt(session: aiohttp.ClientSession):
     ]
 
 
-async def test_period_to_only_has_no_extra_row(session: aiohttp.ClientSession):
+async def test_period_to_only_has_no_extra_row(session: aiohttp.ClientSession) -> None:
     params = {"period_to": "2023-01-15T02:00:00Z", "order_by": "period"}
     _, body = await get_json(session, IMPORT_PATH, params)
     # History starts at 2023-01-15T00:00Z: exactly four half hours, nothing before.
@@ -194,7 +201,7 @@ async def test_period_to_only_has_no_extra_row(session: aiohttp.ClientSession):
     assert body["results"][0]["interval_start"] == "2023-01-15T00:00:00Z"
 
 
-async def test_empty_period_returns_nothing(session: aiohttp.ClientSession):
+async def test_empty_period_returns_nothing(session: aiohttp.ClientSession) -> None:
     params = {"period_from": "2025-07-01T10:00:00Z", "period_to": "2025-07-01T10:00:00Z"}
     _, body = await get_json(session, IMPORT_PATH, params)
     assert body["count"] == 0
@@ -212,7 +219,7 @@ async def test_empty_period_returns_nothing(session: aiohttp.ClientSession):
 )
 async def test_bad_parameters_are_400(
     session: aiohttp.ClientSession, params: dict[str, str], key: str
-):
+) -> None:
     status, body = await get_json(session, IMPORT_PATH, params)
     assert status == 400
     assert key in body
@@ -231,13 +238,13 @@ async def test_bad_parameters_are_400(
 )
 async def test_availability_edge_follows_now(
     fake: FakeOctopus, session: aiohttp.ClientSession, now: datetime, last_end: datetime
-):
+) -> None:
     fake.now = now
     _, body = await get_json(session, IMPORT_PATH, {"page_size": 1})
     assert parse(body["results"][0]["interval_end"]) == last_end
 
 
-async def test_history_starts_and_export_starts_later(session: aiohttp.ClientSession):
+async def test_history_starts_and_export_starts_later(session: aiohttp.ClientSession) -> None:
     _, imports = await get_json(session, IMPORT_PATH, {"order_by": "period", "page_size": 1})
     _, exports = await get_json(session, EXPORT_PATH, {"order_by": "period", "page_size": 1})
     assert imports["results"][0]["interval_start"] == "2023-01-15T00:00:00Z"
@@ -245,7 +252,7 @@ async def test_history_starts_and_export_starts_later(session: aiohttp.ClientSes
 
 
 @pytest.mark.usefixtures("socket_enabled")
-async def test_custom_history_start():
+async def test_custom_history_start() -> None:
     async with (
         FakeOctopus(now=NOW, history_start=datetime(2025, 1, 1, tzinfo=UTC)) as fake,
         aiohttp.ClientSession(fake.url, headers=_auth()) as session,
@@ -271,7 +278,7 @@ def _auth() -> dict[str, str]:
 )
 async def test_meters_without_data(
     session: aiohttp.ClientSession, mpan: str, serial: str, status: int
-):
+) -> None:
     code, body = await get_json(
         session, f"/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/"
     )
@@ -284,7 +291,7 @@ async def test_meters_without_data(
 
 async def test_values_match_helper_and_revisions(
     fake: FakeOctopus, session: aiohttp.ClientSession
-):
+) -> None:
     start = datetime(2025, 8, 1, 17, 30, tzinfo=UTC)
     params = {"period_from": start.isoformat(), "period_to": "2025-08-01T18:00:00Z"}
     _, body = await get_json(session, IMPORT_PATH, params)
@@ -302,7 +309,7 @@ async def test_values_match_helper_and_revisions(
     )
 
 
-def test_helper_rejects_bad_arguments():
+def test_helper_rejects_bad_arguments() -> None:
     fake = FakeOctopus(now=NOW)
     with pytest.raises(ValueError, match="half hour"):
         fake.consumption_kwh(DEMO_IMPORT_MPAN, datetime(2025, 1, 1, 0, 15, tzinfo=UTC))
@@ -318,7 +325,7 @@ def test_helper_rejects_bad_arguments():
         _ = fake.url
 
 
-def test_default_now_follows_the_clock():
+def test_default_now_follows_the_clock() -> None:
     fake = FakeOctopus()
     before = datetime.now(UTC)
     assert before - timedelta(seconds=1) <= fake.now <= datetime.now(UTC)

@@ -33,7 +33,7 @@ async def test_error_faults_then_recovery(
     kind: str,
     status: int,
     content_type: str,
-):
+) -> None:
     fake.fail(kind, times=2)
     for _ in range(2):
         async with session.get(ACCOUNT_PATH) as response:
@@ -53,7 +53,7 @@ async def test_error_faults_then_recovery(
 
 async def test_forbidden_page_is_not_an_auth_error(
     fake: FakeOctopus, session: aiohttp.ClientSession
-):
+) -> None:
     fake.fail("forbidden_html")
     async with session.get(ACCOUNT_PATH) as response:
         assert response.status == 403
@@ -61,7 +61,7 @@ async def test_forbidden_page_is_not_an_auth_error(
         assert "WWW-Authenticate" not in response.headers
 
 
-async def test_malformed_json(fake: FakeOctopus, session: aiohttp.ClientSession):
+async def test_malformed_json(fake: FakeOctopus, session: aiohttp.ClientSession) -> None:
     fake.fail("malformed_json", path_contains="/consumption/")
     async with session.get(IMPORT_PATH) as response:
         assert response.status == 200
@@ -70,13 +70,15 @@ async def test_malformed_json(fake: FakeOctopus, session: aiohttp.ClientSession)
             json.loads(await response.text())
 
 
-async def test_missing_fields(fake: FakeOctopus, session: aiohttp.ClientSession):
+async def test_missing_fields(fake: FakeOctopus, session: aiohttp.ClientSession) -> None:
     fake.fail("missing_fields", times=3)
     async with session.get(IMPORT_PATH) as response:
         rows = (await response.json())["results"]
         assert rows
         assert all("interval_start" not in row and "consumption" in row for row in rows)
-    rates = "/v1/products/AGILE-24-10-01/electricity-tariffs/E-1R-AGILE-24-10-01-C/standard-unit-rates/"
+    rates = (
+        "/v1/products/AGILE-24-10-01/electricity-tariffs/E-1R-AGILE-24-10-01-C/standard-unit-rates/"
+    )
     async with session.get(rates) as response:
         rows = (await response.json())["results"]
         assert rows
@@ -85,7 +87,7 @@ async def test_missing_fields(fake: FakeOctopus, session: aiohttp.ClientSession)
         assert "properties" not in await response.json()
 
 
-async def test_slow_delays_then_answers(fake: FakeOctopus, session: aiohttp.ClientSession):
+async def test_slow_delays_then_answers(fake: FakeOctopus, session: aiohttp.ClientSession) -> None:
     fake.fail("slow", delay=0.3)
     started = time.monotonic()
     async with session.get(ACCOUNT_PATH) as response:
@@ -98,7 +100,7 @@ async def test_slow_delays_then_answers(fake: FakeOctopus, session: aiohttp.Clie
             pass
 
 
-async def test_path_filter_and_order(fake: FakeOctopus, session: aiohttp.ClientSession):
+async def test_path_filter_and_order(fake: FakeOctopus, session: aiohttp.ClientSession) -> None:
     fake.fail("server_error", path_contains="/products/")
     fake.fail("bad_gateway")
     # The account request skips the products-only fault and takes the catch-all one.
@@ -112,7 +114,7 @@ async def test_path_filter_and_order(fake: FakeOctopus, session: aiohttp.ClientS
 
 async def test_requests_are_recorded_and_counted(
     fake: FakeOctopus, session: aiohttp.ClientSession
-):
+) -> None:
     fake.fail("server_error")
     params = {"page_size": "5", "period_from": "2025-07-01T00:00:00+01:00"}
     async with session.get(IMPORT_PATH, params=params) as response:
@@ -134,7 +136,7 @@ async def test_requests_are_recorded_and_counted(
     assert fake.requests == []
 
 
-def test_fail_validates_arguments():
+def test_fail_validates_arguments() -> None:
     fake = FakeOctopus()
     with pytest.raises(ValueError, match="unknown fault kind"):
         fake.fail("teapot")
@@ -143,7 +145,7 @@ def test_fail_validates_arguments():
     assert "forbidden_html" in FAULT_KINDS
 
 
-async def test_public_endpoint_rejects_wrong_key(fake: FakeOctopus):
+async def test_public_endpoint_rejects_wrong_key(fake: FakeOctopus) -> None:
     headers = {"Authorization": aiohttp.encode_basic_auth("sk_live_wrong", "")}
     async with aiohttp.ClientSession(fake.url) as anonymous:
         async with anonymous.get("/v1/products/AGILE-24-10-01/") as response:
@@ -152,7 +154,7 @@ async def test_public_endpoint_rejects_wrong_key(fake: FakeOctopus):
             assert response.status == 401  # but a wrong key is still rejected
 
 
-async def test_start_stop_and_double_start(socket_enabled: None):
+async def test_start_stop_and_double_start(socket_enabled: None) -> None:
     fake = FakeOctopus()
     await fake.start()
     try:
@@ -163,3 +165,27 @@ async def test_start_stop_and_double_start(socket_enabled: None):
     finally:
         await fake.stop()
     await fake.stop()  # idempotent
+
+
+async def test_clear_faults(fake: FakeOctopus, session: aiohttp.ClientSession) -> None:
+    fake.fail("server_error", times=5)
+    fake.clear_faults()
+    async with session.get(ACCOUNT_PATH) as response:
+        assert response.status == 200
+
+
+async def test_consumption_requires_auth(fake: FakeOctopus) -> None:
+    async with (
+        aiohttp.ClientSession(fake.url) as anonymous,
+        anonymous.get(IMPORT_PATH) as response,
+    ):
+        assert response.status == 401
+
+
+async def test_port_in_use_raises(fake: FakeOctopus) -> None:
+    port = int(fake.url.rsplit(":", 1)[1])
+    second = FakeOctopus()
+    with pytest.raises(OSError):  # noqa: PT011 - the OS decides the exact error
+        await second.start(port=port)
+    with pytest.raises(RuntimeError):
+        _ = second.url

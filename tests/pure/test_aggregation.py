@@ -17,7 +17,7 @@ from custom_components.octopus_viz.aggregation import (
 )
 from custom_components.octopus_viz.aggregation_json import to_json
 from custom_components.octopus_viz.models import Reading
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.periods import PeriodKind, day_bounds
 from custom_components.octopus_viz.series import HalfHourSeries
 
 HALF_HOUR = timedelta(minutes=30)
@@ -27,8 +27,8 @@ D = Decimal
 TWO = D("2")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def whole_days(
@@ -323,5 +323,6 @@ def test_to_json_converts_results() -> None:
         "value_mean": 1.25,
         "unpriced": 0,
     }
+    assert to_json([PeriodKind.LAST_7_DAYS, True, 3, "x"]) == ["last_7_days", True, 3, "x"]
     with pytest.raises(TypeError, match="set"):
         to_json({1, 2})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from custom_components.octopus_viz.aggregation_bench import benchmark, main
 
 
-def test_benchmark_one_year_two_meters(capsys) -> None:
+def test_benchmark_one_year_two_meters(capsys: pytest.CaptureFixture[str]) -> None:
     timings = benchmark(years=1, repeat=2)
     assert set(timings) >= {
         "build one meter",

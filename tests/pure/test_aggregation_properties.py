@@ -98,6 +98,7 @@ def test_profile_and_heatmap_match_the_reference(case: tuple[Rows, Rows, date, d
         assert stat.days == len(found)
         assert stat.unpriced == sum(1 for _, v in readings if v is None)
         if readings:
+            assert stat.kwh_sum is not None
             assert stat.kwh_sum == pytest.approx(math.fsum(k for k, _ in readings), abs=1e-9)
             assert stat.kwh_mean == pytest.approx(stat.kwh_sum / len(found))
         else:

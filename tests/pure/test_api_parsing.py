@@ -225,6 +225,10 @@ def test_parse_account() -> None:
     assert [a.tariff_code for a in point.agreements] == ["A", "B"]  # sorted by start
     assert point.agreements[1].valid_from == datetime(2024, 3, 31, 23, tzinfo=UTC)
     assert point.meters[0].registers[0].is_settlement_register
+    payload = _account_json()
+    payload["properties"][0]["electricity_meter_points"][0]["profile_class"] = True
+    point = parse_account(payload).properties[0].electricity_meter_points[0]
+    assert point.profile_class is None
 
 
 @pytest.mark.parametrize(
@@ -242,6 +246,7 @@ def test_parse_account() -> None:
             "valid_from"
         ),
         lambda a: a["properties"][0]["electricity_meter_points"].append(7),
+        lambda a: a["properties"][0]["electricity_meter_points"][0].update(meters="S1"),
     ],
 )
 def test_parse_account_malformed(breakage: Any) -> None:

@@ -25,7 +25,7 @@ from .test_tariffs_helpers import BASE, FLUX_IMPORT, LOW, PEAK, flat, utc
 
 def local(*args: int, fold: int = 0) -> datetime:
     """A Europe/London wall-clock time (fold=1 picks the second 01:xx in October)."""
-    return datetime(*args, tzinfo=LOCAL_TZ, fold=fold)  # type: ignore[misc]
+    return datetime(*args, tzinfo=LOCAL_TZ, fold=fold)  # type: ignore[arg-type, misc]
 
 
 @pytest.fixture
@@ -39,13 +39,28 @@ def flux() -> Timeline:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("E-1R-AGILE-24-10-01-C", TariffCode(fuel="E", registers=1, product_code="AGILE-24-10-01", region="C")),
-        ("E-2R-VAR-22-11-01-A", TariffCode(fuel="E", registers=2, product_code="VAR-22-11-01", region="A")),
+        (
+            "E-1R-AGILE-24-10-01-C",
+            TariffCode(fuel="E", registers=1, product_code="AGILE-24-10-01", region="C"),
+        ),
+        (
+            "E-2R-VAR-22-11-01-A",
+            TariffCode(fuel="E", registers=2, product_code="VAR-22-11-01", region="A"),
+        ),
         (
             "E-FLAT2R-OUTGOING-FIX-12M-19-05-13-P",
-            TariffCode(fuel="E", registers=2, product_code="OUTGOING-FIX-12M-19-05-13", region="P", flat=True),
+            TariffCode(
+                fuel="E",
+                registers=2,
+                product_code="OUTGOING-FIX-12M-19-05-13",
+                region="P",
+                flat=True,
+            ),
         ),
-        ("G-1R-VAR-22-11-01-J", TariffCode(fuel="G", registers=1, product_code="VAR-22-11-01", region="J")),
+        (
+            "G-1R-VAR-22-11-01-J",
+            TariffCode(fuel="G", registers=1, product_code="VAR-22-11-01", region="J"),
+        ),
     ],
 )
 def test_parse_tariff_code(code: str, expected: TariffCode) -> None:
@@ -59,7 +74,15 @@ def test_economy7_only_for_2r() -> None:
 
 
 @pytest.mark.parametrize(
-    "code", ["", "AGILE-24-10-01", "E-3R-AGILE-C", "X-1R-AGILE-24-10-01-C", "E-1R-AGILE-24-10-01-Z", "E-1R--C"]
+    "code",
+    [
+        "",
+        "AGILE-24-10-01",
+        "E-3R-AGILE-C",
+        "X-1R-AGILE-24-10-01-C",
+        "E-1R-AGILE-24-10-01-Z",
+        "E-1R--C",
+    ],
 )
 def test_parse_tariff_code_rejects(code: str) -> None:
     with pytest.raises(ValueError, match="not an Octopus tariff code"):
@@ -116,7 +139,9 @@ def test_flux_clock_change_utc_instants(flux: Timeline) -> None:
 
 
 @pytest.mark.parametrize(("month", "day", "half_hours"), [(10, 26, 50), (3, 30, 46), (6, 15, 48)])
-def test_segments_on_clock_change_days(flux: Timeline, month: int, day: int, half_hours: int) -> None:
+def test_segments_on_clock_change_days(
+    flux: Timeline, month: int, day: int, half_hours: int
+) -> None:
     start, end = local(2025, month, day), local(2025, month, day + 1)
     segments = list(flux.segments(start, end))
     total = sum((s.end - s.start for s in segments), timedelta())
@@ -125,7 +150,8 @@ def test_segments_on_clock_change_days(flux: Timeline, month: int, day: int, hal
     assert low_time == timedelta(hours=3)  # 02:00-05:00 local, whatever the clocks do
     peak_time = sum((s.end - s.start for s in segments if s.rate == PEAK), timedelta())
     assert peak_time == timedelta(hours=3)
-    assert segments[0].start == start and segments[-1].end == end
+    assert segments[0].start == start
+    assert segments[-1].end == end
 
 
 def test_segments_merge_midnight_base(flux: Timeline) -> None:
@@ -153,9 +179,11 @@ def test_next_change_across_band_edges(flux: Timeline) -> None:
 def test_next_change_across_dst(flux: Timeline) -> None:
     change = flux.next_change(local(2025, 10, 25, 20))
     assert change == (local(2025, 10, 26, 2), LOW)
-    assert change is not None and change[0] == utc(2025, 10, 26, 2)  # 02:00 GMT
+    assert change is not None
+    assert change[0] == utc(2025, 10, 26, 2)
     change = flux.next_change(local(2025, 3, 29, 20))
-    assert change is not None and change[0] == utc(2025, 3, 30, 1)  # 02:00 BST
+    assert change is not None
+    assert change[0] == utc(2025, 3, 30, 1)
 
 
 def test_next_change_to_unpriced_and_flat() -> None:
@@ -185,7 +213,8 @@ def test_timeline_overlap_names_both_tariffs() -> None:
         )
     assert caught.value.translation_key == "tariffs_overlap"
     assert caught.value.issues[0].other_tariff == "old"
-    assert "old" in str(caught.value) and "new" in str(caught.value)
+    assert "old" in str(caught.value)
+    assert "new" in str(caught.value)
 
 
 def test_timeline_rejects_mixed_directions() -> None:
@@ -217,8 +246,12 @@ def test_interval_tariff_gap_is_unpriced() -> None:
         name="agile",
         direction=Direction.IMPORT,
         intervals=(
-            RateInterval(start=utc(2024, 1, 1, 0), end=utc(2024, 1, 1, 0, 30), value=Decimal("-0.02")),
-            RateInterval(start=utc(2024, 1, 1, 1), end=utc(2024, 1, 1, 1, 30), value=Decimal("0.1")),
+            RateInterval(
+                start=utc(2024, 1, 1, 0), end=utc(2024, 1, 1, 0, 30), value=Decimal("-0.02")
+            ),
+            RateInterval(
+                start=utc(2024, 1, 1, 1), end=utc(2024, 1, 1, 1, 30), value=Decimal("0.1")
+            ),
         ),
     )
     timeline = Timeline([tariff])
@@ -247,7 +280,16 @@ def test_standing_charge_is_the_one_at_local_midnight() -> None:
     assert timeline.standing_charge_for_day(date(2024, 6, 1)) == Decimal("0.45")
     assert timeline.standing_charge_for_day(date(2024, 6, 2)) == Decimal("0.50")
     assert timeline.standing_charge_for_day(date(2023, 6, 2)) is None
-    banded = Timeline([Tariff(name="f", direction=Direction.IMPORT, bands=flat("x", "1").bands, standing_charge=Decimal("0.6"))])
+    banded = Timeline(
+        [
+            Tariff(
+                name="f",
+                direction=Direction.IMPORT,
+                bands=flat("x", "1").bands,
+                standing_charge=Decimal("0.6"),
+            )
+        ]
+    )
     assert banded.standing_charge_for_day(date(2030, 1, 1)) == Decimal("0.6")
 
 
@@ -270,7 +312,26 @@ def test_tariff_invariants() -> None:
     with pytest.raises(ValueError, match="naive"):
         Tariff(name="x", direction=Direction.IMPORT, valid_from=datetime(2024, 1, 1))
     with pytest.raises(TariffConfigError) as caught:
-        Tariff(name="x", direction=Direction.IMPORT, valid_from=utc(2024, 2, 1), valid_to=utc(2024, 1, 1))
+        Tariff(
+            name="x",
+            direction=Direction.IMPORT,
+            valid_from=utc(2024, 2, 1),
+            valid_to=utc(2024, 1, 1),
+        )
     assert caught.value.translation_key == "invalid_validity"
     with pytest.raises(ValueError, match="at least one"):
         TariffConfigError([])
+
+
+def test_band_issue_edge_cases() -> None:
+    from custom_components.octopus_viz.tariff_model import RateSeries, band_issues
+
+    outside = [Band(start_minute=0, end_minute=1500, rate=Decimal(1))]
+    assert [i.key for i in band_issues(outside, "t")] == ["invalid_band_time"]
+    assert [i.key for i in band_issues([], "t")] == ["no_bands"]
+    with pytest.raises(TariffConfigError) as caught:
+        Tariff(name="t", direction=Direction.IMPORT, bands=tuple(outside))
+    assert caught.value.band == "00:00-25:00"
+    backwards = RateInterval(start=utc(2024, 2, 1), end=utc(2024, 1, 1), value=Decimal(1))
+    with pytest.raises(ValueError, match="ends before it starts"):
+        RateSeries([backwards], "t")

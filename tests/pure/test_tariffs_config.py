@@ -31,7 +31,8 @@ def test_seed_document_expands_meters_and_tariffs() -> None:
     by_name = {t.name: t for t in document.tariffs}
     assert set(by_name) == {"flux_export_2023-07", "flux_import_2023-07"}
     export = by_name["flux_export_2023-07"]
-    assert export.direction is Direction.EXPORT and export.currency == "GBP"
+    assert export.direction is Direction.EXPORT
+    assert export.currency == "GBP"
     # Floats are read through their shortest repr: exact decimals.
     assert [b.rate for b in export.bands][:2] == [Decimal("0.1972"), Decimal("0.07432")]
     assert document.timeline(Direction.IMPORT).tariffs == (by_name["flux_import_2023-07"],)
@@ -76,7 +77,11 @@ GOOD_REST = [_band("05:00", "24:00")]
         ([_band("00:00", "24:30"), *GOOD_REST], "invalid_band_time", "00:00-24:30"),
         ([_band("05:00", "05:00"), _band("00:00", "24:00")], "band_empty", "05:00-05:00"),
         ([_band("00:00", "05:00", None), *GOOD_REST], "missing_rate", "00:00-05:00"),
-        ([{"interval_start": "00:00", "interval_end": "05:00"}, *GOOD_REST], "missing_rate", "00:00-05:00"),
+        (
+            [{"interval_start": "00:00", "interval_end": "05:00"}, *GOOD_REST],
+            "missing_rate",
+            "00:00-05:00",
+        ),
         ([_band("00:00", "05:00", "cheap"), *GOOD_REST], "invalid_rate", "00:00-05:00"),
         ([_band("00:00", "05:00", True), *GOOD_REST], "invalid_rate", "00:00-05:00"),
         ([_band("00:00", "05:00", "NaN"), *GOOD_REST], "invalid_rate", "00:00-05:00"),
@@ -89,7 +94,8 @@ def test_band_errors_name_tariff_and_band(rates: list[Any], key: str, band: str)
         parse_config_document(doc)
     error = caught.value
     assert (error.translation_key, error.tariff, error.band) == (key, "my_flux", band)
-    assert "my_flux" in str(error) and band in str(error)
+    assert "my_flux" in str(error)
+    assert band in str(error)
     assert error.translation_placeholders["band"] == band
 
 
@@ -157,7 +163,10 @@ def test_overlapping_tariffs_of_one_direction_rejected() -> None:
         ({"tariffs": {"t": "flux"}}, "invalid_tariff"),
         ({"meters": []}, "invalid_meter"),
         ({"meters": {"meters": ["1100"]}}, "invalid_meter"),
-        ({"meters": {"meters": [{"mpan": "1", "unit": "electricity_importing_kwh"}]}}, "invalid_meter"),
+        (
+            {"meters": {"meters": [{"mpan": "1", "unit": "electricity_importing_kwh"}]}},
+            "invalid_meter",
+        ),
     ],
 )
 def test_document_structure_errors(doc: Any, key: str) -> None:
@@ -171,7 +180,11 @@ def test_band_tariff_dict_round_trip() -> None:
         {**FLUX_IMPORT, "valid_from": "2024-04-01", "standing_charge": 0.4837}, name="flux"
     )
     stored = tariff_to_dict(tariff)
-    assert stored["rates"][1] == {"interval_start": "02:00", "interval_end": "05:00", "rate": "0.18432"}
+    assert stored["rates"][1] == {
+        "interval_start": "02:00",
+        "interval_end": "05:00",
+        "rate": "0.18432",
+    }
     assert stored["valid_from"] == "2024-03-31T23:00:00+00:00"
     assert stored["standing_charge"] == "0.4837"
     again = tariff_from_dict(json.loads(json.dumps(stored)))
@@ -186,9 +199,13 @@ def test_interval_tariff_dict_round_trip() -> None:
         valid_from=utc(2024, 1, 1),
         valid_to=utc(2025, 1, 1),
         intervals=(RateInterval(start=utc(2024, 1, 1), end=None, value=Decimal("0.2891")),),
-        night_intervals=(RateInterval(start=utc(2024, 1, 1), end=utc(2024, 7, 1), value=Decimal("0.1")),),
+        night_intervals=(
+            RateInterval(start=utc(2024, 1, 1), end=utc(2024, 7, 1), value=Decimal("0.1")),
+        ),
         night_window=(60, 480),
-        standing_charge_intervals=(RateInterval(start=utc(2024, 1, 1), end=None, value=Decimal("0.5")),),
+        standing_charge_intervals=(
+            RateInterval(start=utc(2024, 1, 1), end=None, value=Decimal("0.5")),
+        ),
         code="E-2R-VAR-22-11-01-A",
     )
     stored = json.loads(json.dumps(tariff_to_dict(tariff)))
@@ -203,13 +220,25 @@ def test_tariff_from_dict_needs_a_name_and_an_object() -> None:
     with pytest.raises(TariffConfigError):
         tariff_from_dict("flux")  # type: ignore[arg-type]
     with pytest.raises(TariffConfigError) as caught:
-        tariff_from_dict({**FLUX_IMPORT, "intervals": [{"start": "2024-01-02", "rate": 1}, {"start": "2024-01-01", "rate": 1}]}, name="x")
+        tariff_from_dict(
+            {
+                **FLUX_IMPORT,
+                "intervals": [
+                    {"start": "2024-01-02", "rate": 1},
+                    {"start": "2024-01-01", "rate": 1},
+                ],
+            },
+            name="x",
+        )
     assert caught.value.translation_key == "invalid_tariff"
 
 
 def test_integer_and_string_rates_accepted() -> None:
     tariff = tariff_from_dict(
-        {"unit": "electricity_importing_kwh", "rates": [_band("00:00", "12:00", 1), _band("12:00", "24:00", " -0.05 ")]},
+        {
+            "unit": "electricity_importing_kwh",
+            "rates": [_band("00:00", "12:00", 1), _band("12:00", "24:00", " -0.05 ")],
+        },
         name="x",
     )
     assert [b.rate for b in tariff.bands] == [Decimal(1), Decimal("-0.05")]

@@ -50,7 +50,7 @@ PEAK = Decimal("0.43008")
 
 def utc(*args: int) -> datetime:
     """An aware UTC datetime."""
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[arg-type, misc]
 
 
 def flat(
@@ -80,9 +80,9 @@ def row(
     """A published row (pence); exc-VAT defaults to inc-VAT / 1.05 rounded."""
     inc = Decimal(pence)
     return RateRow(
-        value_exc_vat=Decimal(exc) if exc is not None else (inc / Decimal("1.05")).quantize(
-            Decimal("0.0001")
-        ),
+        value_exc_vat=Decimal(exc)
+        if exc is not None
+        else (inc / Decimal("1.05")).quantize(Decimal("0.0001")),
         value_inc_vat=inc,
         valid_from=start,
         valid_to=end,

@@ -74,7 +74,11 @@ def test_agreement_switch_at_local_midnight_changes_price_exactly() -> None:
         unit_rates=[row("24.50", utc(2024, 10, 1), None, "DIRECT_DEBIT")],
     )
     agile_rows = [
-        row(str(10 + i), switch + timedelta(minutes=30 * i), switch + timedelta(minutes=30 * (i + 1)))
+        row(
+            str(10 + i),
+            switch + timedelta(minutes=30 * i),
+            switch + timedelta(minutes=30 * (i + 1)),
+        )
         for i in range(48)
     ]
     agile = build_api_tariff(
@@ -128,5 +132,6 @@ def test_single_register_rows_may_come_as_day_rates() -> None:
         day_rates=[row("15.00", None, None)],
         name="Outgoing",
     )
-    assert tariff.name == "Outgoing" and not tariff.is_economy7
+    assert tariff.name == "Outgoing"
+    assert not tariff.is_economy7
     assert Timeline([tariff]).rate_at(utc(2030, 1, 1)) == Decimal("0.15")

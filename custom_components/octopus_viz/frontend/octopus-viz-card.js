@@ -203,6 +203,30 @@ function utcDate(iso) {
 }
 
 /**
+ * Date formats of a locale. Local dates from the server are formatted as UTC midnights so the
+ * day never shifts; `time` (data_until, an instant) uses Home Assistant's time zone.
+ */
+function dateFormats(locale, timeZone = "UTC") {
+  return {
+    short: new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }),
+    long: new Intl.DateTimeFormat(locale, {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      timeZone: "UTC",
+    }),
+    time: new Intl.DateTimeFormat(locale, {
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone,
+    }),
+  };
+}
+
+/**
  * Fill colour for a value. Sequential scales fade from the card background to one colour;
  * diverging scales (net, or any negative value such as an Agile credit) use a second colour
  * below zero so that zero stays neutral.
@@ -239,7 +263,11 @@ const STYLES = `
     border: 1px solid var(--ha-card-border-color, var(--ovz-line));
   }
   ha-card { position: relative; overflow: hidden; }
-  .wrap { padding: 12px 16px 16px; color: var(--ovz-text); font-family: var(--ha-font-family-body, inherit); }
+  .wrap {
+    padding: 12px 16px 16px;
+    color: var(--ovz-text);
+    font-family: var(--ha-font-family-body, inherit);
+  }
   header { display: flex; align-items: baseline; flex-wrap: wrap; gap: 4px 12px; }
   h2 { margin: 0; font-size: var(--ha-card-header-font-size, 1.25rem); font-weight: 400; }
   .subtitle { color: var(--ovz-muted); font-size: 0.85rem; }
@@ -266,7 +294,12 @@ const STYLES = `
   .slot:hover .hit { fill: var(--ovz-line); }
   .cell:hover { stroke: var(--ovz-text); stroke-width: 1; }
   .legend { display: inline-flex; align-items: center; gap: 6px; }
-  .legend .ramp { width: 96px; height: 10px; border-radius: 2px; border: 1px solid var(--ovz-line); }
+  .legend .ramp {
+    width: 96px;
+    height: 10px;
+    border-radius: 2px;
+    border: 1px solid var(--ovz-line);
+  }
   .tooltip {
     position: absolute; pointer-events: none; z-index: 2; white-space: nowrap;
     background: var(--ovz-base); color: var(--ovz-text); border: 1px solid var(--ovz-line);
@@ -277,12 +310,37 @@ const STYLES = `
 `;
 
 // ---------------------------------------------------------------------------------------------
-// Chart renderers: data in, SVG markup out (plus a summary line)
+// Chart renderers: data in, SVG markup out (plus summary lines and a legend)
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Markup for one element. Attribute values are escaped; numbers (geometry) are rounded to 2
+ * decimals, finer than a pixel, which keeps a year-long heatmap's markup small. Data values
+ * are passed as strings so they stay exact.
+ */
+function tag(name, attrs, content = "") {
+  const text = Object.entries(attrs)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([key, value]) => {
+      const shown = typeof value === "number" ? Number(value.toFixed(2)) : value;
+      return ` ${key}="${escapeHtml(shown)}"`;
+    })
+    .join("");
+  return `<${name}${text}>${content}</${name}>`;
+}
+
+/** "00:00 to 00:30: 0.412 kWh"; "to" rather than a dash because screen readers read it well. */
+function slotAria(prefix, slot, value, fmt) {
+  const shown = value === null ? "no data" : fmt.value(value);
+  return `${prefix}${slotLabel(slot)} to ${slotLabel(slot + 1)}: ${shown}`;
+}
+
+/** A number from a response, or null for missing data. */
+const numberOrNull = (value) => (typeof value === "number" ? value : null);
 
 /** Bars for the 48 slots of a profile response. `stat` picks sum or mean. */
 function renderProfile(data, stat, fmt, width) {
-  const values = data.slots.map((s) => (typeof s[stat] === "number" ? s[stat] : null));
+  const values = data.slots.map((s) => numberOrNull(s[stat]));
   const present = values.filter((v) => v !== null);
   const ticks = niceTicks(Math.min(0, ...present), Math.max(0, ...present));
   const lo = ticks[0];
@@ -298,45 +356,62 @@ function renderProfile(data, stat, fmt, width) {
 
   const parts = [];
   for (const t of ticks) {
-    const ty = y(t).toFixed(2);
+    const line = { x1: margin.left, x2: width - margin.right, y1: y(t), y2: y(t) };
     parts.push(
-      `<line class="${t === 0 ? "zero" : "grid"}" x1="${margin.left}" x2="${width - margin.right}" y1="${ty}" y2="${ty}"/>`,
-      `<text x="${margin.left - 6}" y="${ty}" text-anchor="end" dominant-baseline="middle">${escapeHtml(fmt.axis(t))}</text>`,
+      tag("line", { class: t === 0 ? "zero" : "grid", ...line }),
+      tag(
+        "text",
+        { x: margin.left - 6, y: y(t), "text-anchor": "end", "dominant-baseline": "middle" },
+        escapeHtml(fmt.axis(t)),
+      ),
     );
   }
   values.forEach((v, i) => {
     const x = margin.left + i * slotW;
-    // "to" rather than a dash: screen readers read it naturally.
-    const label = `${slotLabel(i)} to ${slotLabel(i + 1)}: ${v === null ? "no data" : fmt.value(v)}`;
-    let bar = "";
+    // A full-height transparent target per slot: tiny bars stay easy to hover.
+    let content = tag("rect", { class: "hit", x, y: margin.top, width: slotW, height: plotH });
     if (v !== null) {
-      const top = Math.min(y(v), zeroY);
-      const h = Math.abs(y(v) - zeroY);
-      // Solid colours: the bar height already encodes the size; the hue encodes the sign.
-      const fill = v < 0 ? "var(--ovz-neg)" : "var(--ovz-pos)";
-      bar = `<rect class="bar" x="${(x + slotW * 0.12).toFixed(2)}" y="${top.toFixed(2)}" width="${(slotW * 0.76).toFixed(2)}" height="${h.toFixed(2)}" fill="${fill}"/>`;
+      // Solid colours: the height already encodes the size; the hue encodes the sign.
+      content += tag("rect", {
+        class: "bar",
+        x: x + slotW * 0.12,
+        y: Math.min(y(v), zeroY),
+        width: slotW * 0.76,
+        height: Math.abs(y(v) - zeroY),
+        fill: v < 0 ? "var(--ovz-neg)" : "var(--ovz-pos)",
+      });
     }
-    parts.push(
-      `<g class="slot" data-slot="${i}" data-value="${v === null ? "" : v}" role="img" aria-label="${escapeHtml(label)}">` +
-        `<rect class="hit" x="${x.toFixed(2)}" y="${margin.top}" width="${slotW.toFixed(2)}" height="${plotH}"/>${bar}</g>`,
-    );
+    const attrs = {
+      class: "slot",
+      role: "img",
+      "data-slot": i,
+      "data-value": v === null ? "" : String(v),
+    };
+    parts.push(tag("g", { ...attrs, "aria-label": slotAria("", i, v, fmt) }, content));
     if (i % 6 === 0) {
-      parts.push(
-        `<text x="${(x + slotW / 2).toFixed(1)}" y="${height - 6}" text-anchor="middle">${slotLabel(i).slice(0, 2)}</text>`,
-      );
+      const hour = slotLabel(i).slice(0, 2);
+      parts.push(tag("text", { x: x + slotW / 2, y: height - 6, "text-anchor": "middle" }, hour));
     }
   });
 
   const what = stat === "mean" ? "mean per day" : `total over ${data.days} days`;
-  const svg =
-    `<svg class="profile" viewBox="0 0 ${width} ${height}" height="${height}" role="group" ` +
-    `aria-label="${escapeHtml(`Half-hourly ${what}, ${fmt.unitLabel}`)}">${parts.join("")}</svg>`;
+  const svg = tag(
+    "svg",
+    {
+      class: "profile",
+      viewBox: `0 0 ${width} ${height}`,
+      height,
+      role: "group",
+      "aria-label": `Half-hourly ${what}, ${fmt.unitLabel}`,
+    },
+    parts.join(""),
+  );
 
   const total = present.reduce((a, b) => a + b, 0);
-  let peak = 0;
-  values.forEach((v, i) => {
-    if (v !== null && (values[peak] === null || v > values[peak])) peak = i;
-  });
+  const peak = values.reduce(
+    (best, v, i) => (v !== null && (best < 0 || v > values[best]) ? i : best),
+    -1,
+  );
   const summary = [
     `${stat === "mean" ? "Average day" : "Total"}: ${fmt.value(total)}`,
     `peak ${slotLabel(peak)} (${fmt.value(values[peak])})`,
@@ -351,78 +426,99 @@ function renderHeatmap(data, fmt, width, dateFmt) {
   let lo = 0;
   let hi = 0;
   let total = 0;
-  for (const day of days) {
-    for (const v of day.values ?? []) {
-      if (typeof v !== "number") continue;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-      total += v;
-    }
+  for (const v of days.flatMap((day) => day.values ?? [])) {
+    if (typeof v !== "number") continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+    total += v;
   }
-  const extent = Math.max(Math.abs(lo), Math.abs(hi));
-  const scale = { extent };
+  // One symmetric scale: equal magnitudes get equal intensity whatever their sign.
+  const scale = { extent: Math.max(Math.abs(lo), Math.abs(hi)) };
 
   const margin = { left: 58, right: 8, top: 18, bottom: 4 };
   const plotW = Math.max(48, width - margin.left - margin.right);
   const cellW = plotW / SLOTS_PER_DAY;
   // Short periods get tall, readable rows; a year shrinks to about 1 px per day.
   const rowH = Math.max(1, Math.min(16, 420 / days.length));
-  const height = margin.top + rowH * days.length + margin.bottom;
-  const gapX = cellW >= 6 ? 1 : 0;
-  const gapY = rowH >= 6 ? 1 : 0;
-  const labelEvery = Math.ceil(13 / rowH);
+  const height = Math.round(margin.top + rowH * days.length + margin.bottom);
+  const cellSize = {
+    width: Math.max(0.5, cellW - (cellW >= 6 ? 1 : 0)),
+    height: Math.max(0.5, rowH - (rowH >= 6 ? 1 : 0)),
+  };
+  const labelEvery = Math.ceil(13 / rowH); // date labels at least 13 px apart
 
   const parts = [];
   for (let s = 0; s < SLOTS_PER_DAY; s += 6) {
-    parts.push(
-      `<text x="${(margin.left + s * cellW).toFixed(1)}" y="11">${slotLabel(s).slice(0, 2)}</text>`,
-    );
+    parts.push(tag("text", { x: margin.left + s * cellW, y: 11 }, slotLabel(s).slice(0, 2)));
   }
   days.forEach((day, r) => {
     const y = margin.top + r * rowH;
-    const dateText = dateFmt.short.format(utcDate(day.date));
-    const longDate = dateFmt.long.format(utcDate(day.date));
+    const date = utcDate(day.date);
     if (r % labelEvery === 0) {
+      const at = { x: margin.left - 6, y: y + Math.max(rowH, 11) / 2 };
+      const label = escapeHtml(dateFmt.short.format(date));
       parts.push(
-        `<text x="${margin.left - 6}" y="${(y + Math.max(rowH, 11) / 2).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(dateText)}</text>`,
+        tag("text", { ...at, "text-anchor": "end", "dominant-baseline": "middle" }, label),
       );
     }
+    const prefix = `${dateFmt.long.format(date)} `;
     const cells = [];
     for (let s = 0; s < SLOTS_PER_DAY; s += 1) {
-      const v = typeof day.values?.[s] === "number" ? day.values[s] : null;
-      const label = `${longDate} ${slotLabel(s)} to ${slotLabel(s + 1)}: ${v === null ? "no data" : fmt.value(v)}`;
+      const v = numberOrNull(day.values?.[s]);
       cells.push(
-        `<rect class="cell" data-slot="${s}" data-value="${v === null ? "" : v}" role="img" aria-label="${escapeHtml(label)}" ` +
-          `x="${(margin.left + s * cellW).toFixed(2)}" y="${y.toFixed(2)}" width="${Math.max(0.5, cellW - gapX).toFixed(2)}" ` +
-          `height="${Math.max(0.5, rowH - gapY).toFixed(2)}" fill="${fillFor(v, scale)}"/>`,
+        tag("rect", {
+          class: "cell",
+          role: "img",
+          "data-slot": s,
+          "data-value": v === null ? "" : String(v),
+          "aria-label": slotAria(prefix, s, v, fmt),
+          x: margin.left + s * cellW,
+          y,
+          ...cellSize,
+          fill: fillFor(v, scale),
+        }),
       );
     }
-    parts.push(
-      `<g class="row" data-row="${r}" data-date="${escapeHtml(day.date)}">${cells.join("")}</g>`,
-    );
+    parts.push(tag("g", { class: "row", "data-row": r, "data-date": day.date }, cells.join("")));
   });
 
-  const svg =
-    `<svg class="heatmap" viewBox="0 0 ${width} ${height.toFixed(0)}" height="${height.toFixed(0)}" role="group" ` +
-    `aria-label="${escapeHtml(`Heatmap of ${days.length} days by half hour, ${fmt.unitLabel}`)}">${parts.join("")}</svg>`;
+  const svg = tag(
+    "svg",
+    {
+      class: "heatmap",
+      viewBox: `0 0 ${width} ${height}`,
+      height,
+      role: "group",
+      "aria-label": `Heatmap of ${days.length} days by half hour, ${fmt.unitLabel}`,
+    },
+    parts.join(""),
+  );
 
   const diverging = lo < 0;
+  const { extent } = scale;
+  const high = fillFor(extent, scale);
   const ramp = diverging
-    ? `linear-gradient(to right, ${fillFor(-extent, scale)}, var(--ovz-base), ${fillFor(extent, scale)})`
-    : `linear-gradient(to right, ${fillFor(0, scale)}, ${fillFor(extent, scale)})`;
+    ? `linear-gradient(to right, ${fillFor(-extent, scale)}, var(--ovz-base), ${high})`
+    : `linear-gradient(to right, ${fillFor(0, scale)}, ${high})`;
   const legend =
     `<span class="legend">${escapeHtml(fmt.value(diverging ? -extent : 0))}` +
-    `<span class="ramp" style="background: ${ramp}"></span>${escapeHtml(fmt.value(extent))}</span>`;
-  const summary = [`Total: ${fmt.value(total)} over ${days.length} days`];
-  return { svg, summary, legend };
+    `${tag("span", { class: "ramp", style: `background: ${ramp}` })}` +
+    `${escapeHtml(fmt.value(extent))}</span>`;
+  return { svg, summary: [`Total: ${fmt.value(total)} over ${days.length} days`], legend };
 }
 
 /** True when a response holds no value at all (the empty state). */
 function isEmpty(view, data) {
   if (view === "heatmap") {
-    return !data.days?.length || data.days.every((d) => (d.values ?? []).every((v) => typeof v !== "number"));
+    return (
+      !data.days?.length ||
+      data.days.every((d) => (d.values ?? []).every((v) => typeof v !== "number"))
+    );
   }
-  return !data.slots?.length || data.slots.every((s) => typeof s.sum !== "number" && typeof s.mean !== "number");
+  return (
+    !data.slots?.length ||
+    data.slots.every((s) => typeof s.sum !== "number" && typeof s.mean !== "number")
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,6 +535,7 @@ class OctopusVizCard extends HTMLElement {
     // status: "waiting" (no hass yet), "loading", "error", "ready".
     this._status = { kind: "waiting" };
     this._seq = 0; // only the latest request may update the card
+    this._inFlight = false;
     this._loadedAt = 0;
     this._timer = undefined;
     this._width = 0;
@@ -454,7 +551,10 @@ class OctopusVizCard extends HTMLElement {
   }
 
   setConfig(config) {
-    this._config = validateConfig(config);
+    const validated = validateConfig(config);
+    // The dashboard editor calls this on every keystroke: an unchanged card keeps its data.
+    if (this._config && JSON.stringify(validated) === JSON.stringify(this._config)) return;
+    this._config = validated;
     const { view, period, direction, unit, stat, start, end } = this._config;
     this._state = { view, period, direction, unit, stat, start, end };
     this._build();
@@ -493,8 +593,9 @@ class OctopusVizCard extends HTMLElement {
   }
 
   _refreshIfStale() {
-    if (!this._hass || !this._config || this._status.kind === "loading") return;
-    if (Date.now() - this._loadedAt >= REFRESH_MS) this._load();
+    if (!this._hass || !this._config || this._inFlight) return;
+    // A background refresh keeps the chart on screen until the new data arrive.
+    if (Date.now() - this._loadedAt >= REFRESH_MS) this._load({ quiet: this._loadedAt > 0 });
   }
 
   get _locale() {
@@ -533,7 +634,9 @@ class OctopusVizCard extends HTMLElement {
     this._body = root.querySelector(".body");
     this._tooltip = root.querySelector(".tooltip");
     root.querySelector(".controls").addEventListener("change", (ev) => this._onControl(ev));
+    // pointerdown too: a tap on a touch screen shows the value without any pointer movement.
     this._body.addEventListener("pointermove", (ev) => this._onPointer(ev));
+    this._body.addEventListener("pointerdown", (ev) => this._onPointer(ev));
     this._body.addEventListener("pointerleave", () => {
       this._tooltip.hidden = true;
     });
@@ -573,33 +676,43 @@ class OctopusVizCard extends HTMLElement {
     this._load();
   }
 
-  /** Query the server for the current selection; stale answers are dropped. */
-  async _load() {
+  /**
+   * Query the server for the current selection; answers to superseded requests are dropped.
+   * `quiet` (background refresh) skips the loading state so the chart does not flicker.
+   */
+  async _load({ quiet = false } = {}) {
+    if (!this._hass) return;
     const state = this._state;
+    const seq = ++this._seq; // supersedes any request still in flight
+    this._inFlight = false;
     if (state.period === "custom") {
       const invalid = !isIsoDate(state.start) || !isIsoDate(state.end);
       if (invalid || state.start > state.end) {
         this._setStatus({
           kind: "error",
-          message: invalid ? "Choose a start and an end date." : "The start date must be on or before the end date.",
+          message: invalid
+            ? "Choose a start and an end date."
+            : "The start date must be on or before the end date.",
         });
         return;
       }
     }
-    const seq = ++this._seq;
     const view = state.view;
-    this._setStatus({ kind: "loading" });
+    this._inFlight = true;
+    if (!quiet) this._setStatus({ kind: "loading" });
+    let status;
     try {
       const data = await this._hass.callWS(buildRequest(state, this._config.entry_id));
-      if (seq !== this._seq) return;
-      this._loadedAt = Date.now();
-      this._setStatus({ kind: "ready", view, data });
+      status = { kind: "ready", view, data };
     } catch (err) {
-      if (seq !== this._seq) return;
-      this._loadedAt = Date.now(); // do not hammer a failing server every minute
+      // HA rejects with {code, message}; anything else is shown as best we can.
       const message = err?.message || (typeof err === "string" ? err : "Unknown error");
-      this._setStatus({ kind: "error", message });
+      status = { kind: "error", message };
     }
+    if (seq !== this._seq) return;
+    this._inFlight = false;
+    this._loadedAt = Date.now(); // after errors too: do not hammer a failing server
+    this._setStatus(status);
   }
 
   _setStatus(status) {
@@ -615,11 +728,9 @@ class OctopusVizCard extends HTMLElement {
     }
   }
 
+  /** Draw the current status: a message, the empty state, or the chart with its summary. */
   _render() {
     if (!this._body) return;
-    const root = this.shadowRoot;
-    const meta = root.querySelector(".meta");
-    const subtitle = root.querySelector(".subtitle");
     this._tooltip.hidden = true;
     const { kind } = this._status;
     if (kind !== "ready") {
@@ -628,56 +739,52 @@ class OctopusVizCard extends HTMLElement {
         loading: "Loading…",
         error: `Error: ${this._status.message}`,
       }[kind];
-      this._body.innerHTML = `<div class="state ${kind}" role="${kind === "error" ? "alert" : "status"}"></div>`;
-      this._body.firstElementChild.textContent = text;
-      meta.innerHTML = "";
+      // While loading, the previous range stays in the subtitle as context; an error clears it.
+      if (kind === "error") this.shadowRoot.querySelector(".subtitle").textContent = "";
+      this._showMessage(kind, text);
       return;
     }
 
     const { data, view } = this._status;
     const locale = this._locale;
-    const dateFmt = {
-      short: new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }),
-      long: new Intl.DateTimeFormat(locale, {
-        weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC",
-      }),
-    };
-    subtitle.textContent = [
-      data.title,
+    this._dateFmt = dateFormats(locale);
+    const range =
       isIsoDate(data.start) && isIsoDate(data.end)
-        ? dateFmt.long.formatRange(utcDate(data.start), utcDate(data.end))
-        : "",
-    ]
+        ? this._dateFmt.long.formatRange(utcDate(data.start), utcDate(data.end))
+        : "";
+    this.shadowRoot.querySelector(".subtitle").textContent = [data.title, range]
       .filter(Boolean)
       .join(" · ");
-
     if (isEmpty(view, data)) {
-      this._body.innerHTML = `<div class="state empty" role="status">No data for this period.</div>`;
-      meta.innerHTML = "";
+      this._showMessage("empty", "No data for this period.");
       return;
     }
-    const fmt = makeFormatters(locale, data.unit, data.currency);
-    this._fmt = fmt;
+
+    this._fmt = makeFormatters(locale, data.unit, data.currency);
     this._width = Math.round(this._body.clientWidth) || 480;
     const chart =
       view === "heatmap"
-        ? renderHeatmap(data, fmt, this._width, dateFmt)
-        : renderProfile(data, this._state.stat, fmt, this._width);
-    this._dateFmt = dateFmt;
+        ? renderHeatmap(data, this._fmt, this._width, this._dateFmt)
+        : renderProfile(data, this._state.stat, this._fmt, this._width);
     this._body.innerHTML = chart.svg;
-    meta.innerHTML = chart.summary.map((item) => `<span>${escapeHtml(item)}</span>`).join("") + chart.legend;
-    if (data.data_until) {
-      const until = new Date(data.data_until);
-      if (!Number.isNaN(until.getTime())) {
-        const span = document.createElement("span");
-        span.className = "until";
-        span.textContent = `Data until ${new Intl.DateTimeFormat(locale, {
-          day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-          timeZone: this._hass?.config?.time_zone || "Europe/London",
-        }).format(until)}`;
-        meta.append(span);
-      }
+    const meta = this.shadowRoot.querySelector(".meta");
+    meta.innerHTML =
+      chart.summary.map((item) => `<span>${escapeHtml(item)}</span>`).join("") + chart.legend;
+    const until = new Date(data.data_until ?? "");
+    if (!Number.isNaN(until.getTime())) {
+      const span = document.createElement("span");
+      const timeZone = this._hass?.config?.time_zone || "Europe/London";
+      span.textContent = `Data until ${dateFormats(locale, timeZone).time.format(until)}`;
+      meta.append(span);
     }
+  }
+
+  /** A text state in place of the chart (never a blank card). */
+  _showMessage(kind, text) {
+    const role = kind === "error" ? "alert" : "status";
+    this._body.innerHTML = `<div class="state ${kind}" role="${role}"></div>`;
+    this._body.firstElementChild.textContent = text;
+    this.shadowRoot.querySelector(".meta").innerHTML = "";
   }
 
   /** Tooltip: slot time, date (heatmap) and formatted value of the hovered bar or cell. */
@@ -745,7 +852,7 @@ class OctopusVizCardEditor extends HTMLElement {
   /** List the integration's accounts so the user can pick one instead of typing an id. */
   async _fetchEntries() {
     try {
-      const entries = await this._hass.callWS({ type: "config_entries/get", domain: "octopus_viz" });
+      const { entries } = await this._hass.callWS({ type: "octopus_viz/entries" });
       this._entries = entries.map((e) => ({ entry_id: e.entry_id, title: e.title }));
     } catch {
       return; // keep the text field
@@ -779,11 +886,18 @@ class OctopusVizCardEditor extends HTMLElement {
       stat: select("stat"),
     };
     const fields = Object.entries(controls)
-      .map(([key, control]) => `<label data-field="${key}"><span>${FIELD_LABELS[key]}</span>${control}</label>`)
+      .map(
+        ([key, control]) =>
+          `<label data-field="${key}"><span>${FIELD_LABELS[key]}</span>${control}</label>`,
+      )
       .join("");
     this.shadowRoot.innerHTML = `
       <style>
-        .form { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px 12px; }
+        .form {
+          display: grid;
+          grid-template-columns: repeat(auto-fill, minmax(180px, 1fr));
+          gap: 8px 12px;
+        }
         label { display: flex; flex-direction: column; gap: 2px; font-size: 0.85rem;
                 color: var(--secondary-text-color, #727272); }
         select, input { font: inherit; font-size: 1rem; padding: 4px 6px; border-radius: 4px;

@@ -1,0 +1,463 @@
+"""The config flow against the fake API: user, meters, manual, reauth and reconfigure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.translation import async_get_translations
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.octopus_viz.api import (
+    OctopusAuthError,
+    OctopusConnectionError,
+    OctopusError,
+    OctopusNotFoundError,
+    OctopusResponseError,
+)
+from custom_components.octopus_viz.const import (
+    CONF_ACCOUNT_NUMBER,
+    CONF_HISTORY_FROM,
+    CONF_METERS,
+    DOMAIN,
+)
+from custom_components.octopus_viz.models import Account
+from fake_octopus import (
+    DEMO_ACCOUNT_NUMBER,
+    DEMO_API_KEY,
+    DEMO_EXPORT_MPAN,
+    DEMO_IMPORT_MPAN,
+    DEMO_OLD_SERIAL,
+    DEMO_SERIAL,
+    FakeOctopus,
+)
+
+pytestmark = pytest.mark.usefixtures("socket_enabled", "fake_api", "no_backoff")
+
+IMPORT_KEY = f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}"
+OLD_IMPORT_KEY = f"{DEMO_IMPORT_MPAN}/{DEMO_OLD_SERIAL}"
+EXPORT_KEY = f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}"
+IMPORT_METER = {"mpan": DEMO_IMPORT_MPAN, "serial": DEMO_SERIAL, "direction": "import"}
+EXPORT_METER = {"mpan": DEMO_EXPORT_MPAN, "serial": DEMO_SERIAL, "direction": "export"}
+GET_ACCOUNT = "custom_components.octopus_viz.config_flow.OctopusClient.async_get_account"
+
+
+@pytest.fixture
+def no_backoff() -> Iterator[AsyncMock]:
+    """Retries happen at once (the client's back-off sleep is patched)."""
+    with patch("custom_components.octopus_viz.api._backoff_sleep", AsyncMock()) as sleep:
+        yield sleep
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    with patch("custom_components.octopus_viz.async_setup_entry", return_value=True) as setup:
+        yield setup
+
+
+@pytest.fixture
+def entry(hass: HomeAssistant) -> MockConfigEntry:
+    """An entry as the flow creates it, with a hand-entered meter next to a discovered one."""
+    config = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Octopus {DEMO_ACCOUNT_NUMBER}",
+        unique_id=DEMO_ACCOUNT_NUMBER,
+        data={
+            CONF_API_KEY: DEMO_API_KEY,
+            CONF_ACCOUNT_NUMBER: DEMO_ACCOUNT_NUMBER,
+            CONF_METERS: [
+                IMPORT_METER,
+                {"mpan": "1012345678901", "serial": "MANUAL1", "direction": "import"},
+            ],
+            CONF_HISTORY_FROM: "2024-01-01",
+        },
+    )
+    config.add_to_hass(hass)
+    return config
+
+
+def suggested(result: Any) -> dict[str, Any]:
+    """The suggested (prefilled) values of a form."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+def placeholders(result: Any) -> dict[str, str]:
+    """The description placeholders of a form."""
+    return dict(result["description_placeholders"] or {})
+
+
+def option_values(result: Any) -> list[str]:
+    """The values offered by the meters select."""
+    for key, selector in result["data_schema"].schema.items():
+        if str(key) == CONF_METERS:
+            return [option["value"] for option in selector.config["options"]]
+    raise AssertionError("no meters field")
+
+
+async def start_user(hass: HomeAssistant, number: str = DEMO_ACCOUNT_NUMBER) -> Any:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: f" {DEMO_API_KEY} ", CONF_ACCOUNT_NUMBER: number}
+    )
+
+
+async def test_user_flow_discovers_meters_and_creates_entry(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, fake_api: FakeOctopus
+) -> None:
+    result = await start_user(hass, f"  {DEMO_ACCOUNT_NUMBER.lower()} ")
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "meters"
+    # The moved-out property's meter is not offered; the replaced meter is, unselected.
+    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY]
+    labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
+    assert labels[1] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}"
+    assert labels[2] == f"{DEMO_EXPORT_MPAN} (export) — {DEMO_SERIAL}"
+    assert suggested(result) == {
+        CONF_METERS: sorted([IMPORT_KEY, EXPORT_KEY]),
+        CONF_HISTORY_FROM: "2023-01-15",
+    }
+    # Both serials of the import MPAN were probed with one tiny request each.
+    probes = [r for r in fake_api.requests if r.query.get("page_size") == "1"]
+    assert sorted(r.path.split("/")[5] for r in probes) == [DEMO_OLD_SERIAL, DEMO_SERIAL]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY_FROM: "2024-02-01"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"Octopus {DEMO_ACCOUNT_NUMBER}"
+    assert result["data"] == {
+        CONF_API_KEY: DEMO_API_KEY,
+        CONF_ACCOUNT_NUMBER: DEMO_ACCOUNT_NUMBER,
+        CONF_METERS: [IMPORT_METER, EXPORT_METER],
+        CONF_HISTORY_FROM: "2024-02-01",
+    }
+    assert result["options"] == {}
+    assert result["result"].unique_id == DEMO_ACCOUNT_NUMBER
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_history_from_can_be_cleared(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [EXPORT_KEY]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_METERS] == [EXPORT_METER]
+    assert result["data"][CONF_HISTORY_FROM] is None
+
+
+@pytest.mark.parametrize("number", ["12345678", "A-123", "B-DEMO0001", "A-DEMO00011"])
+async def test_invalid_account_number(
+    hass: HomeAssistant, fake_api: FakeOctopus, number: str
+) -> None:
+    result = await start_user(hass, number)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_ACCOUNT_NUMBER: "invalid_account_number"}
+    assert fake_api.count() == 0  # nothing was asked of the API
+    # The account number typed is kept; the key is not echoed back.
+    assert suggested(result) == {CONF_ACCOUNT_NUMBER: number}
+
+
+async def _user_error(hass: HomeAssistant, api_key: str, number: str) -> Any:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: api_key, CONF_ACCOUNT_NUMBER: number}
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "api_key", "number", "error"),
+    [
+        (None, "sk_live_wrong", DEMO_ACCOUNT_NUMBER, "invalid_auth"),
+        (None, DEMO_API_KEY, "A-00000000", "account_not_found"),
+        ("forbidden_html", DEMO_API_KEY, DEMO_ACCOUNT_NUMBER, "cannot_connect"),
+        ("server_error", DEMO_API_KEY, DEMO_ACCOUNT_NUMBER, "cannot_connect"),
+        ("malformed_json", DEMO_API_KEY, DEMO_ACCOUNT_NUMBER, "cannot_connect"),
+    ],
+)
+async def test_user_errors_then_recovery(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    fake_api: FakeOctopus,
+    fault: str | None,
+    api_key: str,
+    number: str,
+    error: str,
+) -> None:
+    if fault:
+        fake_api.fail(fault, times=10)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: api_key, CONF_ACCOUNT_NUMBER: number}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": error}
+    fake_api.faults.clear()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: DEMO_API_KEY, CONF_ACCOUNT_NUMBER: DEMO_ACCOUNT_NUMBER}
+    )
+    assert result["step_id"] == "meters"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_forbidden_is_never_invalid_auth(hass: HomeAssistant, fake_api: FakeOctopus) -> None:
+    fake_api.fail("forbidden_html", times=2)
+    result = await start_user(hass)
+    # Two transient 403s are retried away: the flow carries on.
+    assert result["step_id"] == "meters"
+
+
+async def test_unexpected_error_is_unknown(hass: HomeAssistant) -> None:
+    with patch(GET_ACCOUNT, side_effect=RuntimeError("boom")):
+        result = await start_user(hass)
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_already_configured(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await start_user(hass, DEMO_ACCOUNT_NUMBER.lower())
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_meters_step_errors(hass: HomeAssistant, mock_setup_entry: AsyncMock) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [], CONF_HISTORY_FROM: "2024-01-01"}
+    )
+    assert result["errors"] == {"base": "no_meters_selected"}
+    assert suggested(result)[CONF_HISTORY_FROM] == "2024-01-01"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY_FROM: "2999-01-01"}
+    )
+    assert result["errors"] == {CONF_HISTORY_FROM: "history_from_future"}
+    assert suggested(result)[CONF_METERS] == [IMPORT_KEY]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, OLD_IMPORT_KEY]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # A replaced meter can be followed too (it holds the older history).
+    assert result["data"][CONF_METERS] == [
+        {"mpan": DEMO_IMPORT_MPAN, "serial": DEMO_OLD_SERIAL, "direction": "import"},
+        IMPORT_METER,
+    ]
+
+
+async def test_manual_meters_after_selection(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], "add_manual": True}
+    )
+    assert result["step_id"] == "manual"
+    manual = {"mpan": "19 0000 0000 099", "serial": " 24X0000009 ", "direction": "export"}
+    for field, value, error in (
+        ("mpan", "12345", "invalid_mpan"),
+        ("serial", "  ", "invalid_serial"),
+        ("serial", "bad serial!", "invalid_serial"),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**manual, field: value}
+        )
+        assert result["errors"] == {field: error}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**manual, "add_another": True}
+    )
+    assert result["step_id"] == "manual"
+    assert result["errors"] == {}
+    assert "1900000000099 (export) — 24X0000009" in placeholders(result)["added"]
+    # The same meter twice is kept once.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], manual)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_METERS] == [
+        IMPORT_METER,
+        {"mpan": "1900000000099", "serial": "24X0000009", "direction": "export"},
+    ]
+
+
+async def test_manual_only_when_selection_empty(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [], "add_manual": True}
+    )
+    assert result["step_id"] == "manual"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"mpan": "1900000000099", "serial": "S1", "direction": "import"}
+    )
+    assert result["data"][CONF_METERS] == [
+        {"mpan": "1900000000099", "serial": "S1", "direction": "import"}
+    ]
+
+
+async def test_no_discovered_meters_goes_to_manual(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    with patch(GET_ACCOUNT, return_value=Account(number=DEMO_ACCOUNT_NUMBER)):
+        result = await start_user(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "manual"
+    assert placeholders(result)["added"] == "-"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"mpan": "1900000000099", "serial": "S1", "direction": "import"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_HISTORY_FROM] is None
+
+
+async def test_reauth_success(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_API_KEY: "old"})
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert placeholders(result)["account_number"] == DEMO_ACCOUNT_NUMBER
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "sk_live_still_wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    with patch("custom_components.octopus_viz.async_setup_entry", return_value=True) as setup:
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: f"{DEMO_API_KEY}\n"}
+        )
+        await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_API_KEY] == DEMO_API_KEY
+    assert entry.data[CONF_METERS][0] == IMPORT_METER  # the rest is untouched
+    assert len(setup.mock_calls) == 1  # reloaded
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_other_account_aborts(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await entry.start_reauth_flow(hass)
+    with patch(GET_ACCOUNT, return_value=Account(number="A-OTHER001")):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: "sk_other"}
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert entry.data[CONF_API_KEY] == DEMO_API_KEY
+
+
+async def test_reconfigure_changes_meters(
+    hass: HomeAssistant, entry: MockConfigEntry, mock_setup_entry: AsyncMock
+) -> None:
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "meters"
+    # Discovered meters plus the hand-entered one; the current choice is preselected.
+    assert option_values(result) == [
+        OLD_IMPORT_KEY,
+        IMPORT_KEY,
+        EXPORT_KEY,
+        "1012345678901/MANUAL1",
+    ]
+    assert suggested(result) == {
+        CONF_METERS: sorted([IMPORT_KEY, "1012345678901/MANUAL1"]),
+        CONF_HISTORY_FROM: "2024-01-01",
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY_FROM: "2023-06-01"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_METERS] == [IMPORT_METER, EXPORT_METER]
+    assert entry.data[CONF_HISTORY_FROM] == "2023-06-01"
+    assert entry.data[CONF_API_KEY] == DEMO_API_KEY
+
+
+async def test_reconfigure_with_manual_meter(
+    hass: HomeAssistant, entry: MockConfigEntry, mock_setup_entry: AsyncMock
+) -> None:
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [EXPORT_KEY], "add_manual": True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"mpan": "1900000000077", "serial": "S7", "direction": "import"}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_METERS] == [
+        EXPORT_METER,
+        {"mpan": "1900000000077", "serial": "S7", "direction": "import"},
+    ]
+    assert entry.data[CONF_HISTORY_FROM] is None
+
+
+async def test_reconfigure_error_then_retry(
+    hass: HomeAssistant, entry: MockConfigEntry, fake_api: FakeOctopus
+) -> None:
+    fake_api.fail("unauthorized")
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {"base": "invalid_auth"}
+    fake_api.fail("bad_gateway", times=10)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "cannot_connect"}
+    fake_api.faults.clear()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "meters"
+
+
+async def test_reconfigure_other_account_aborts(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    with patch(GET_ACCOUNT, return_value=Account(number="A-OTHER001")):
+        result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+
+
+async def test_every_flow_message_is_translated(hass: HomeAssistant) -> None:
+    """strings.json and en.json agree, and hold every error, abort and client exception."""
+    root = Path(__file__).parents[2] / "custom_components" / DOMAIN
+    strings = json.loads((root / "strings.json").read_text(encoding="utf-8"))
+    assert json.loads((root / "translations" / "en.json").read_text(encoding="utf-8")) == strings
+    translations = await async_get_translations(hass, "en", "config", [DOMAIN])
+    prefix = f"component.{DOMAIN}.config"
+    for error in (
+        "invalid_auth",
+        "account_not_found",
+        "cannot_connect",
+        "unknown",
+        "invalid_account_number",
+        "no_meters_selected",
+        "history_from_future",
+        "invalid_mpan",
+        "invalid_serial",
+    ):
+        assert f"{prefix}.error.{error}" in translations
+    for reason in ("already_configured", "reauth_successful", "reconfigure_successful"):
+        assert f"{prefix}.abort.{reason}" in translations
+    assert f"{prefix}.abort.wrong_account" in translations
+    exceptions = await async_get_translations(hass, "en", "exceptions", [DOMAIN])
+    for error in (
+        OctopusError,
+        OctopusAuthError,
+        OctopusConnectionError,
+        OctopusNotFoundError,
+        OctopusResponseError,
+    ):
+        assert f"component.{DOMAIN}.exceptions.{error.translation_key}.message" in exceptions
