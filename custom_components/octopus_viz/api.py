@@ -124,8 +124,6 @@ class OctopusClient:
     ) -> None:
         """Create a client; base_url None reads OCTOPUS_VIZ_API_URL, else the real API."""
         self._session = session
-        # Kept only as the ready-made header: the key itself is never formatted anywhere.
-        self.__auth = aiohttp.BasicAuth(api_key, "")
         self._base = URL(base_url or os.environ.get(ENV_API_URL) or DEFAULT_API_URL)
         self._max_retries = max(0, max_retries)
         self._backoff = max(0.0, backoff)
@@ -134,6 +132,8 @@ class OctopusClient:
         self._headers = {
             "User-Agent": f"octopus_viz/{VERSION} aiohttp/{aiohttp.__version__}",
             "Accept": "application/json",
+            # Kept only as the ready-made header: the key itself is never formatted anywhere.
+            "Authorization": aiohttp.encode_basic_auth(api_key, ""),
         }
 
     def __repr__(self) -> str:
@@ -312,7 +312,7 @@ class OctopusClient:
         """One request; maps statuses to errors, raising _TransientError for retryable ones."""
         try:
             async with self._session.get(
-                url, auth=self.__auth, headers=self._headers, timeout=self._timeout
+                url, headers=self._headers, timeout=self._timeout
             ) as response:
                 status = response.status
                 if status == 401:

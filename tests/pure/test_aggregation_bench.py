@@ -1,4 +1,4 @@
-"""The benchmark runs and stays well inside the product budget (<= 50 ms per websocket answer)."""
+"""The aggregation benchmark runs and reports every figure (timings are not asserted)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ def test_benchmark_one_year_two_meters(capsys: pytest.CaptureFixture[str]) -> No
         "websocket answer (net profile + net heatmap + JSON)",
     }
     assert all(ms > 0 for ms in timings.values())
-    # Measured ~8 ms on 2 cores; the bound leaves room for a loaded CI machine.
-    assert timings["websocket answer (net profile + net heatmap + JSON)"] < 150
-    assert timings["build one meter"] < 150
+    # Speed is reported by the benchmark script (scripts/benchmark), not asserted here.
     main(["1"])
     assert "websocket answer" in capsys.readouterr().out

@@ -488,6 +488,8 @@ function renderHeatmap(data, fmt, width, dateFmt) {
       class: "heatmap",
       viewBox: `0 0 ${width} ${height}`,
       height,
+      // Rows of a fraction of a pixel would otherwise show anti-aliasing seams as stripes.
+      "shape-rendering": "crispEdges",
       role: "group",
       "aria-label": `Heatmap of ${days.length} days by half hour, ${fmt.unitLabel}`,
     },
