@@ -1,0 +1,344 @@
+"""Options flow: each meter's tariff source, custom tariffs, JSON import and settings.
+
+A menu leads to one action; the action validates everything it would save (with the tariff
+engine, see tariff_options.py) and, only when all is well, ends the flow by saving the whole
+options dict. A refused form shows the engine's message and saves nothing, so an error never
+loses what was configured. Saving fires the entry's update listener, which re-prices the
+cached history in place (`__init__._async_options_updated`); nothing here talks to the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from copy import deepcopy
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.const import CONF_NAME
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    DateSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+)
+import probatio
+
+from .const import (
+    CONF_CUSTOM_TARIFFS,
+    CONF_DIRECTION,
+    CONF_METERS,
+    CONF_STANDING_CHARGES_IN_COST,
+    CONF_TARIFF_SOURCE,
+    TARIFF_SOURCE_ACCOUNT,
+    TARIFF_SOURCE_CUSTOM,
+)
+from .models import Direction
+from .tariff_options import (
+    FollowedMeter,
+    OptionsError,
+    TariffFields,
+    bands_text,
+    custom_meters,
+    import_document,
+    keep_instant,
+    local_day,
+    save_tariff,
+    tariff_label,
+    uncovered_meters,
+)
+from .tariffs import UNIT_TO_DIRECTION
+
+CONF_CUSTOM_METERS: Final = "custom_meters"
+CONF_TARIFF: Final = "tariff"
+CONF_DOCUMENT: Final = "document"
+CONF_CURRENCY: Final = "currency"
+CONF_VALID_FROM: Final = "valid_from"
+CONF_VALID_UNTIL: Final = "valid_until"
+CONF_STANDING_CHARGE: Final = "standing_charge"
+CONF_BANDS: Final = "bands"
+
+DEFAULT_CURRENCY: Final = "GBP"
+NOTHING: Final = "-"  # placeholder text for an empty list (never shown as a blank)
+
+_MULTILINE: Final = TextSelector(TextSelectorConfig(multiline=True))
+
+TARIFF_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required(CONF_NAME): TextSelector(),
+        probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
+            SelectSelectorConfig(
+                options=[d.value for d in Direction],
+                translation_key=CONF_DIRECTION,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+        probatio.Required(CONF_CURRENCY, default=DEFAULT_CURRENCY): TextSelector(),
+        probatio.Optional(CONF_VALID_FROM): DateSelector(),
+        probatio.Optional(CONF_VALID_UNTIL): DateSelector(),
+        probatio.Optional(CONF_STANDING_CHARGE): NumberSelector(
+            NumberSelectorConfig(min=0, step="any", mode=NumberSelectorMode.BOX)
+        ),
+        probatio.Required(CONF_BANDS): _MULTILINE,
+    }
+)
+
+
+class OctopusVizOptionsFlow(OptionsFlow):
+    """Tariffs and settings of one Octopus account."""
+
+    def __init__(self) -> None:
+        """No tariff picked yet (`self.config_entry` is only available from the steps)."""
+        self._editing: dict[str, Any] | None = None
+
+    # -- what is configured now -------------------------------------------------------------
+
+    @property
+    def _meters(self) -> list[FollowedMeter]:
+        return [FollowedMeter.from_config(raw) for raw in self.config_entry.data[CONF_METERS]]
+
+    def _sources(self) -> dict[str, str]:
+        return dict(self.config_entry.options.get(CONF_TARIFF_SOURCE, {}))
+
+    def _tariffs(self) -> list[dict[str, Any]]:
+        # Deep copies: the entry's options must not change before (or unless) we save.
+        return deepcopy(list(self.config_entry.options.get(CONF_CUSTOM_TARIFFS, [])))
+
+    def _save(self, changes: Mapping[str, Any]) -> ConfigFlowResult:
+        """End the flow with the current options plus `changes` (other keys kept as they are)."""
+        options = deepcopy(dict(self.config_entry.options))
+        options.update(changes)
+        return self.async_create_entry(data=options)
+
+    def _tariff_picker(self, tariffs: list[dict[str, Any]]) -> probatio.Schema:
+        options = [SelectOptionDict(value=raw["name"], label=tariff_label(raw)) for raw in tariffs]
+        return probatio.Schema(
+            {
+                probatio.Required(CONF_TARIFF): SelectSelector(
+                    SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
+                )
+            }
+        )
+
+    # -- menu -------------------------------------------------------------------------------
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The menu; editing and removing are offered only when there is a custom tariff."""
+        tariffs = self._tariffs()
+        menu = ["tariff_source", "add_tariff"]
+        if tariffs:
+            menu += ["edit_tariff", "remove_tariff"]
+        menu += ["import_json", "settings"]
+        custom = custom_meters(self._meters, self._sources())
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=menu,
+            description_placeholders={
+                "custom_meters": ", ".join(custom) or NOTHING,
+                "tariffs": ", ".join(tariff_label(raw) for raw in tariffs) or NOTHING,
+            },
+        )
+
+    # -- tariff source ----------------------------------------------------------------------
+
+    async def async_step_tariff_source(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the meters priced by custom tariffs; the others use the account's tariffs."""
+        meters = self._meters
+        errors: dict[str, str] = {}
+        details = ""
+        selected = custom_meters(meters, self._sources())
+        if user_input is not None:
+            selected = list(user_input.get(CONF_CUSTOM_METERS, []))
+            sources = self._sources()  # meters no longer followed keep their choice
+            for meter in meters:
+                chosen = meter.mpan in selected
+                sources[meter.mpan] = TARIFF_SOURCE_CUSTOM if chosen else TARIFF_SOURCE_ACCOUNT
+            details = uncovered_meters(meters, sources, self._tariffs())
+            if not details:
+                return self._save({CONF_TARIFF_SOURCE: sources})
+            errors["base"] = "no_custom_tariff"
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_CUSTOM_METERS): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[SelectOptionDict(value=m.mpan, label=m.label) for m in meters],
+                        multiple=True,
+                        mode=SelectSelectorMode.LIST,
+                    )
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="tariff_source",
+            data_schema=self.add_suggested_values_to_schema(schema, {CONF_CUSTOM_METERS: selected}),
+            errors=errors,
+            description_placeholders={"details": details},
+        )
+
+    # -- add / edit a tariff ----------------------------------------------------------------
+
+    async def async_step_add_tariff(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """A new custom tariff."""
+        return self._tariff_form("add_tariff", user_input, None)
+
+    async def async_step_edit_tariff(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the custom tariff to edit."""
+        tariffs = self._tariffs()
+        if not tariffs:
+            return self.async_abort(reason="no_custom_tariffs")
+        if user_input is not None:
+            # The selector only accepts listed names, and names are unique.
+            self._editing = next(raw for raw in tariffs if raw["name"] == user_input[CONF_TARIFF])
+            return await self.async_step_edit_tariff_details()
+        return self.async_show_form(step_id="edit_tariff", data_schema=self._tariff_picker(tariffs))
+
+    async def async_step_edit_tariff_details(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The picked tariff's form, prefilled."""
+        return self._tariff_form("edit_tariff_details", user_input, self._editing)
+
+    def _tariff_form(
+        self, step_id: str, user_input: dict[str, Any] | None, editing: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show, validate and save the add/edit form (`editing` is the stored tariff or None)."""
+        errors: dict[str, str] = {}
+        details = ""
+        if user_input is not None:
+            try:
+                tariffs = save_tariff(
+                    _fields(user_input, editing),
+                    self._tariffs(),
+                    None if editing is None else editing["name"],
+                )
+                # A direction change may leave a custom-priced meter without any tariff.
+                if missing := uncovered_meters(self._meters, self._sources(), tariffs):
+                    raise OptionsError("tariff_in_use", CONF_DIRECTION, missing)
+            except OptionsError as err:
+                errors[err.field], details = err.key, err.details
+            else:
+                return self._save({CONF_CUSTOM_TARIFFS: tariffs})
+        suggested = user_input if user_input is not None else _form_values(editing)
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(TARIFF_SCHEMA, suggested),
+            errors=errors,
+            description_placeholders={
+                "details": details,
+                "tariff": NOTHING if editing is None else str(editing["name"]),
+            },
+        )
+
+    # -- remove a tariff --------------------------------------------------------------------
+
+    async def async_step_remove_tariff(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Remove a custom tariff unless a custom-priced meter would be left without one."""
+        tariffs = self._tariffs()
+        if not tariffs:
+            return self.async_abort(reason="no_custom_tariffs")
+        errors: dict[str, str] = {}
+        details = ""
+        if user_input is not None:
+            remaining = [raw for raw in tariffs if raw["name"] != user_input[CONF_TARIFF]]
+            details = uncovered_meters(self._meters, self._sources(), remaining)
+            if not details:
+                return self._save({CONF_CUSTOM_TARIFFS: remaining})
+            errors["base"] = "tariff_in_use"
+        return self.async_show_form(
+            step_id="remove_tariff",
+            data_schema=self._tariff_picker(tariffs),
+            errors=errors,
+            description_placeholders={"details": details},
+        )
+
+    # -- JSON import ------------------------------------------------------------------------
+
+    async def async_step_import_json(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Replace the custom tariffs with a pasted document's; its followed meters go custom."""
+        errors: dict[str, str] = {}
+        details = ""
+        if user_input is not None:
+            meters = self._meters
+            try:
+                result = import_document(user_input[CONF_DOCUMENT], meters)
+                sources = self._sources()
+                sources.update(dict.fromkeys(result.mpans, TARIFF_SOURCE_CUSTOM))
+                if missing := uncovered_meters(meters, sources, result.tariffs):
+                    raise OptionsError("no_custom_tariff", CONF_DOCUMENT, missing)
+            except OptionsError as err:
+                errors[err.field], details = err.key, err.details
+            else:
+                # Only tariffs and sources are stored: the document's api_key and serials
+                # are never copied into the entry.
+                return self._save(
+                    {CONF_CUSTOM_TARIFFS: result.tariffs, CONF_TARIFF_SOURCE: sources}
+                )
+        schema = probatio.Schema({probatio.Required(CONF_DOCUMENT): _MULTILINE})
+        return self.async_show_form(
+            step_id="import_json",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+            description_placeholders={"details": details},
+        )
+
+    # -- settings ---------------------------------------------------------------------------
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Whether each day's standing charge is added to the cost statistic."""
+        if user_input is not None:
+            include = bool(user_input[CONF_STANDING_CHARGES_IN_COST])
+            return self._save({CONF_STANDING_CHARGES_IN_COST: include})
+        current = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST, False))
+        schema = probatio.Schema(
+            {probatio.Required(CONF_STANDING_CHARGES_IN_COST, default=current): BooleanSelector()}
+        )
+        return self.async_show_form(step_id="settings", data_schema=schema)
+
+
+def _fields(user_input: Mapping[str, Any], editing: Mapping[str, Any] | None) -> TariffFields:
+    """The submitted form as TariffFields; an untouched day keeps the stored instant."""
+    stored = editing or {}
+    return TariffFields(
+        name=str(user_input[CONF_NAME]),
+        direction=Direction(user_input[CONF_DIRECTION]),
+        currency=str(user_input.get(CONF_CURRENCY, DEFAULT_CURRENCY)),
+        bands=str(user_input[CONF_BANDS]),
+        valid_from=keep_instant(user_input.get(CONF_VALID_FROM), stored.get("valid_from")),
+        valid_until=keep_instant(user_input.get(CONF_VALID_UNTIL), stored.get("valid_until")),
+        standing_charge=user_input.get(CONF_STANDING_CHARGE),
+    )
+
+
+def _form_values(editing: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A stored tariff as the form's values (empty for a new tariff: defaults apply)."""
+    if editing is None:
+        return {}
+    values: dict[str, Any] = {
+        CONF_NAME: editing["name"],
+        CONF_DIRECTION: UNIT_TO_DIRECTION[editing["unit"]].value,
+        CONF_CURRENCY: editing.get("currency", DEFAULT_CURRENCY),
+        CONF_VALID_FROM: local_day(editing.get("valid_from")),
+        CONF_VALID_UNTIL: local_day(editing.get("valid_until")),
+        CONF_BANDS: bands_text(editing),
+    }
+    if editing.get("standing_charge") is not None:
+        values[CONF_STANDING_CHARGE] = float(editing["standing_charge"])
+    return {key: value for key, value in values.items() if value is not None}
