@@ -17,36 +17,37 @@ from pathlib import Path
 import resource
 import sys
 import tempfile
+import threading
 import time
 from typing import Any
 from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from homeassistant import loader  # noqa: E402
-from homeassistant.components.recorder.statistics import (  # noqa: E402
+from homeassistant import loader
+from homeassistant.components.recorder.statistics import (
     async_add_external_statistics,
 )
-from homeassistant.helpers import recorder as recorder_helper  # noqa: E402
-from homeassistant.setup import async_setup_component  # noqa: E402
-from pytest_homeassistant_custom_component.common import (  # noqa: E402
+from homeassistant.helpers import recorder as recorder_helper
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_test_home_assistant,
 )
-from pytest_homeassistant_custom_component.components.recorder.common import (  # noqa: E402
+from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.octopus_viz import statistics as stats_module  # noqa: E402
-from custom_components.octopus_viz.const import (  # noqa: E402
+from custom_components.octopus_viz import statistics as stats_module
+from custom_components.octopus_viz.const import (
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
     DOMAIN,
     ENV_API_URL,
 )
-from custom_components.octopus_viz.queries import heatmap, profile  # noqa: E402
-from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_IMPORT_MPAN, FakeOctopus  # noqa: E402
-from tests.ha.conftest import entry_data  # noqa: E402
+from custom_components.octopus_viz.queries import heatmap, profile
+from fake_octopus import DEMO_IMPORT_MPAN, FakeOctopus
+from tests.ha.conftest import entry_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,6 +82,25 @@ def timed(results: dict[str, float], name: str):  # type: ignore[no-untyped-def]
     results[name] = time.perf_counter() - start
 
 
+class ThreadedFake:
+    """The fake API on its own event loop in a thread, so serving it never stalls HA's loop."""
+
+    def __init__(self, now: datetime) -> None:
+        self.fake = FakeOctopus(now=now)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeOctopus:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.start(), self._loop).result()
+        return self.fake
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+
+
 async def _hass(config_dir: Path):  # type: ignore[no-untyped-def]
     (config_dir / "custom_components").mkdir(parents=True, exist_ok=True)
     link = config_dir / "custom_components" / DOMAIN
@@ -96,114 +116,126 @@ async def run(years: int) -> None:
     notes: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         config_dir = Path(tmp)
-        async with FakeOctopus(now=now) as fake, await _hass(config_dir) as hass:
-            os.environ[ENV_API_URL] = fake.url
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            db = f"sqlite:///{config_dir / 'bench.db'}"
-            recorder_helper.async_initialize_recorder(hass)
-            assert await async_setup_component(hass, "recorder", {"recorder": {"db_url": db}})
-            await hass.data[recorder_helper.DATA_RECORDER].db_connected
-            await hass.async_block_till_done()
-
-            # 1. The whole history, first with statistics writes captured (integration work only).
-            captured: list[tuple[Any, list[Any]]] = []
-
-            def capture(_hass: Any, metadata: Any, rows: list[Any]) -> None:
-                captured.append((metadata, rows))
-
-            entry = MockConfigEntry(
-                domain=DOMAIN, title="bench", unique_id="bench", data=entry_data(history_from)
-            )
-            entry.add_to_hass(hass)
-            watch = LoopWatch()
-            watch.start()
-            with (
-                patch.object(stats_module, "async_add_external_statistics", capture),
-                timed(figures, "integration work, first backfill"),
-            ):
-                assert await hass.config_entries.async_setup(entry.entry_id)
-                await hass.async_block_till_done(wait_background_tasks=True)
-            figures["event loop worst stall, backfill"] = watch.stop()
-            figures["consumption requests, first backfill"] = fake.count("/consumption/")
-            rows = sum(len(r) for _, r in captured)
-            figures["statistic rows"] = rows
-            snapshot = entry.runtime_data.data
-            figures["half-hours cached"] = sum(len(m.series) for m in snapshot.meters.values())
-
-            # 2. The recorder alone importing the same rows (the floor).
-            for metadata, batch in captured:
-                metadata = dict(metadata, statistic_id=metadata["statistic_id"] + "_floor")
-                async_add_external_statistics(hass, metadata, batch)  # type: ignore[arg-type]
-            with timed(figures, "recorder alone, same rows"):
-                await async_wait_recording_done(hass)
-
-            # 3. End to end into the recorder: a fresh entry (new cache) for the same account.
-            assert await hass.config_entries.async_unload(entry.entry_id)
-            await hass.config_entries.async_remove(entry.entry_id)
-            await async_wait_recording_done(hass)
-            entry = MockConfigEntry(
-                domain=DOMAIN, title="bench2", unique_id="bench2", data=entry_data(history_from)
-            )
-            entry.add_to_hass(hass)
-            fake.reset_counts()
-            watch.start()
-            with timed(figures, "end to end, first backfill"):
-                assert await hass.config_entries.async_setup(entry.entry_id)
-                await hass.async_block_till_done(wait_background_tasks=True)
-                await async_wait_recording_done(hass)
-            figures["event loop worst stall, end to end"] = watch.stop()
-            coordinator = entry.runtime_data
-
-            # 4. An idle poll.
-            fake.reset_counts()
-            cpu = time.process_time()
-            await coordinator.async_refresh()
-            figures["idle poll CPU"] = time.process_time() - cpu
-            figures["idle poll requests per meter"] = fake.count("/consumption/") / 2
-            written = sum(len(v["rows_written"]) for v in coordinator.last_update_summary.values())
-            notes["idle poll statistics rewritten"] = str(written)
-
-            # 5. Re-pricing the whole history (import meter to a flat custom tariff).
-            flat = {
-                "name": "Flat",
-                "unit": "electricity_importing_kwh",
-                "currency": "GBP",
-                "rates": [{"interval_start": "00:00", "interval_end": "24:00", "rate": "0.25"}],
-            }
-            fake.reset_counts()
-            watch.start()
-            with timed(figures, "re-pricing the history"):
-                hass.config_entries.async_update_entry(
-                    entry,
-                    options={
-                        CONF_TARIFF_SOURCE: {DEMO_IMPORT_MPAN: "custom"},
-                        CONF_CUSTOM_TARIFFS: [flat],
-                    },
-                )
-                await hass.async_block_till_done()
-            figures["event loop worst stall, re-pricing"] = watch.stop()
-            notes["re-pricing requests"] = str(fake.count())
-            await async_wait_recording_done(hass)
-
-            # 6. Setup with a warm cache (the background poll is not part of setup).
-            assert await hass.config_entries.async_unload(entry.entry_id)
-            with timed(figures, "async_setup_entry, warm cache"):
-                assert await hass.config_entries.async_setup(entry.entry_id)
-            await hass.async_block_till_done(wait_background_tasks=True)
-
-            # 7. The card's websocket answers for one year.
-            data = entry.runtime_data.data
-            end = now.date() - timedelta(days=1)
-            start = end - timedelta(days=364)
-            with timed(figures, "websocket profile, 1 year, net money"):
-                profile(data, start, end, "net", "money")
-            with timed(figures, "websocket heatmap, 1 year, net kWh"):
-                heatmap(data, start, end, "net", "kwh")
-            await async_wait_recording_done(hass)
-            await hass.async_stop()
+        with ThreadedFake(now) as fake:
+            await _run_with(fake, config_dir, history_from, now, figures, notes)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     _print(figures, notes, peak_mb, years)
+
+
+async def _run_with(
+    fake: FakeOctopus,
+    config_dir: Path,
+    history_from: str,
+    now: datetime,
+    figures: dict[str, float],
+    notes: dict[str, str],
+) -> None:
+    async with await _hass(config_dir) as hass:
+        os.environ[ENV_API_URL] = fake.url
+        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+        db = f"sqlite:///{config_dir / 'bench.db'}"
+        recorder_helper.async_initialize_recorder(hass)
+        assert await async_setup_component(hass, "recorder", {"recorder": {"db_url": db}})
+        await hass.data[recorder_helper.DATA_RECORDER].db_connected
+        await hass.async_block_till_done()
+
+        # 1. The whole history, first with statistics writes captured (integration work only).
+        captured: list[tuple[Any, list[Any]]] = []
+
+        def capture(_hass: Any, metadata: Any, rows: list[Any]) -> None:
+            captured.append((metadata, rows))
+
+        entry = MockConfigEntry(
+            domain=DOMAIN, title="bench", unique_id="bench", data=entry_data(history_from)
+        )
+        entry.add_to_hass(hass)
+        watch = LoopWatch()
+        watch.start()
+        with (
+            patch.object(stats_module, "async_add_external_statistics", capture),
+            timed(figures, "integration work, first backfill"),
+        ):
+            assert await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done(wait_background_tasks=True)
+        figures["event loop worst stall, backfill"] = watch.stop()
+        figures["consumption requests, first backfill"] = fake.count("/consumption/")
+        rows = sum(len(r) for _, r in captured)
+        figures["statistic rows"] = rows
+        snapshot = entry.runtime_data.data
+        figures["half-hours cached"] = sum(len(m.series) for m in snapshot.meters.values())
+
+        # 2. The recorder alone importing the same rows (the floor).
+        for metadata, batch in captured:
+            metadata = dict(metadata, statistic_id=metadata["statistic_id"] + "_floor")
+            async_add_external_statistics(hass, metadata, batch)  # type: ignore[arg-type]
+        with timed(figures, "recorder alone, same rows"):
+            await async_wait_recording_done(hass)
+
+        # 3. End to end into the recorder: a fresh entry (new cache) for the same account.
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.config_entries.async_remove(entry.entry_id)
+        await async_wait_recording_done(hass)
+        entry = MockConfigEntry(
+            domain=DOMAIN, title="bench2", unique_id="bench2", data=entry_data(history_from)
+        )
+        entry.add_to_hass(hass)
+        fake.reset_counts()
+        watch.start()
+        with timed(figures, "end to end, first backfill"):
+            assert await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done(wait_background_tasks=True)
+            await async_wait_recording_done(hass)
+        figures["event loop worst stall, end to end"] = watch.stop()
+        coordinator = entry.runtime_data
+
+        # 4. An idle poll.
+        fake.reset_counts()
+        cpu = time.process_time()
+        await coordinator.async_refresh()
+        figures["idle poll CPU"] = time.process_time() - cpu
+        figures["idle poll requests per meter"] = fake.count("/consumption/") / 2
+        written = sum(len(v["rows_written"]) for v in coordinator.last_update_summary.values())
+        notes["idle poll statistics rewritten"] = str(written)
+
+        # 5. Re-pricing the whole history (import meter to a flat custom tariff).
+        flat = {
+            "name": "Flat",
+            "unit": "electricity_importing_kwh",
+            "currency": "GBP",
+            "rates": [{"interval_start": "00:00", "interval_end": "24:00", "rate": "0.25"}],
+        }
+        fake.reset_counts()
+        watch.start()
+        with timed(figures, "re-pricing the history"):
+            hass.config_entries.async_update_entry(
+                entry,
+                options={
+                    CONF_TARIFF_SOURCE: {DEMO_IMPORT_MPAN: "custom"},
+                    CONF_CUSTOM_TARIFFS: [flat],
+                },
+            )
+            await hass.async_block_till_done()
+        figures["event loop worst stall, re-pricing"] = watch.stop()
+        notes["re-pricing requests"] = str(fake.count())
+        await async_wait_recording_done(hass)
+
+        # 6. Setup with a warm cache (the background poll is not part of setup).
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        with timed(figures, "async_setup_entry, warm cache"):
+            assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+        # 7. The card's websocket answers for one year.
+        data = entry.runtime_data.data
+        end = now.date() - timedelta(days=1)
+        start = end - timedelta(days=364)
+        with timed(figures, "websocket profile, 1 year, net money"):
+            profile(data, start, end, "net", "money")
+        with timed(figures, "websocket heatmap, 1 year, net kWh"):
+            heatmap(data, start, end, "net", "kwh")
+        await async_wait_recording_done(hass)
+        await hass.async_stop()
 
 
 def _print(figures: dict[str, float], notes: dict[str, str], peak_mb: float, years: int) -> None:

@@ -20,8 +20,14 @@ import logging
 import re
 from typing import Any, override
 
-from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_API_KEY
+from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -61,6 +67,7 @@ from .discovery import (
     normalise_account_number,
 )
 from .models import Account, Direction
+from .options_flow import OctopusVizOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -82,6 +89,12 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         self._preselected: set[str] = set()
         self._history_from: str | None = None
         self._meters: list[MeterChoice] = []
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OctopusVizOptionsFlow:
+        """Tariffs and settings."""
+        return OctopusVizOptionsFlow()
 
     # -- shared -----------------------------------------------------------------------------
 

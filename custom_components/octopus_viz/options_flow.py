@@ -49,9 +49,9 @@ from .tariff_options import (
     import_document,
     keep_instant,
     local_day,
+    require_covered,
     save_tariff,
     tariff_label,
-    uncovered_meters,
 )
 from .tariffs import UNIT_TO_DIRECTION
 
@@ -161,10 +161,12 @@ class OctopusVizOptionsFlow(OptionsFlow):
             for meter in meters:
                 chosen = meter.mpan in selected
                 sources[meter.mpan] = TARIFF_SOURCE_CUSTOM if chosen else TARIFF_SOURCE_ACCOUNT
-            details = uncovered_meters(meters, sources, self._tariffs())
-            if not details:
+            try:
+                require_covered(meters, sources, self._tariffs(), ("no_custom_tariff", "base"))
+            except OptionsError as err:
+                errors[err.field], details = err.key, err.details
+            else:
                 return self._save({CONF_TARIFF_SOURCE: sources})
-            errors["base"] = "no_custom_tariff"
         schema = probatio.Schema(
             {
                 probatio.Optional(CONF_CUSTOM_METERS): SelectSelector(
@@ -199,8 +201,11 @@ class OctopusVizOptionsFlow(OptionsFlow):
         if not tariffs:
             return self.async_abort(reason="no_custom_tariffs")
         if user_input is not None:
-            # The selector only accepts listed names, and names are unique.
-            self._editing = next(raw for raw in tariffs if raw["name"] == user_input[CONF_TARIFF])
+            # Names are unique; a name may have gone if another window removed it meanwhile.
+            picked = user_input[CONF_TARIFF]
+            self._editing = next((raw for raw in tariffs if raw["name"] == picked), None)
+            if self._editing is None:
+                return self.async_abort(reason="no_custom_tariffs")
             return await self.async_step_edit_tariff_details()
         return self.async_show_form(step_id="edit_tariff", data_schema=self._tariff_picker(tariffs))
 
@@ -224,8 +229,9 @@ class OctopusVizOptionsFlow(OptionsFlow):
                     None if editing is None else editing["name"],
                 )
                 # A direction change may leave a custom-priced meter without any tariff.
-                if missing := uncovered_meters(self._meters, self._sources(), tariffs):
-                    raise OptionsError("tariff_in_use", CONF_DIRECTION, missing)
+                require_covered(
+                    self._meters, self._sources(), tariffs, ("tariff_in_use", CONF_DIRECTION)
+                )
             except OptionsError as err:
                 errors[err.field], details = err.key, err.details
             else:
@@ -254,10 +260,12 @@ class OctopusVizOptionsFlow(OptionsFlow):
         details = ""
         if user_input is not None:
             remaining = [raw for raw in tariffs if raw["name"] != user_input[CONF_TARIFF]]
-            details = uncovered_meters(self._meters, self._sources(), remaining)
-            if not details:
+            try:
+                require_covered(self._meters, self._sources(), remaining, ("tariff_in_use", "base"))
+            except OptionsError as err:
+                errors[err.field], details = err.key, err.details
+            else:
                 return self._save({CONF_CUSTOM_TARIFFS: remaining})
-            errors["base"] = "tariff_in_use"
         return self.async_show_form(
             step_id="remove_tariff",
             data_schema=self._tariff_picker(tariffs),
@@ -279,8 +287,9 @@ class OctopusVizOptionsFlow(OptionsFlow):
                 result = import_document(user_input[CONF_DOCUMENT], meters)
                 sources = self._sources()
                 sources.update(dict.fromkeys(result.mpans, TARIFF_SOURCE_CUSTOM))
-                if missing := uncovered_meters(meters, sources, result.tariffs):
-                    raise OptionsError("no_custom_tariff", CONF_DOCUMENT, missing)
+                require_covered(
+                    meters, sources, result.tariffs, ("no_custom_tariff", CONF_DOCUMENT)
+                )
             except OptionsError as err:
                 errors[err.field], details = err.key, err.details
             else:

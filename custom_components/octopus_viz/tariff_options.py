@@ -47,9 +47,8 @@ _ISSUE_TO_ERROR: Final[Mapping[str, tuple[str, str]]] = {
     "invalid_validity": ("valid_until", "invalid_dates"),
     "invalid_standing_charge": ("standing_charge", "invalid_standing_charge"),
     "tariffs_overlap": ("base", "tariffs_overlap"),
-    **{
-        key: ("bands", "invalid_bands")
-        for key in (
+    **dict.fromkeys(
+        (
             "no_bands",
             "invalid_band",
             "invalid_band_time",
@@ -59,8 +58,9 @@ _ISSUE_TO_ERROR: Final[Mapping[str, tuple[str, str]]] = {
             "band_empty",
             "bands_gap",
             "bands_overlap",
-        )
-    },
+        ),
+        ("bands", "invalid_bands"),
+    ),
 }
 
 
@@ -229,7 +229,7 @@ def save_tariff(
         position = next(
             (i for i, raw in enumerate(tariffs) if raw.get("name") == replacing), len(tariffs)
         )
-        result = others[:position] + [stored] + others[position:]
+        result = [*others[:position], stored, *others[position:]]
         check_tariff_set(result)
     except TariffConfigError as err:
         raise error_from(err) from err
@@ -253,19 +253,25 @@ def custom_meters(meters: Sequence[FollowedMeter], sources: Mapping[str, str]) -
     return [m.mpan for m in meters if sources.get(m.mpan) == TARIFF_SOURCE_CUSTOM]
 
 
-def uncovered_meters(
+def require_covered(
     meters: Sequence[FollowedMeter],
     sources: Mapping[str, str],
     tariffs: Iterable[Mapping[str, Any]],
-) -> str:
-    """Custom-priced meters with no custom tariff of their direction ('' when none)."""
+    error: tuple[str, str],
+) -> None:
+    """Raise `error` (key, field) when a custom-priced meter has no tariff of its direction.
+
+    Such a meter would price nothing at all; the details name each meter and direction.
+    """
     directions = {UNIT_TO_DIRECTION.get(str(raw.get("unit"))) for raw in tariffs}
     custom = set(custom_meters(meters, sources))
-    return ", ".join(
+    missing = ", ".join(
         f"{m.mpan} (no {m.direction.value} tariff)"
         for m in meters
         if m.mpan in custom and m.direction not in directions
     )
+    if missing:
+        raise OptionsError(*error, missing)
 
 
 # -- JSON import ----------------------------------------------------------------------------
