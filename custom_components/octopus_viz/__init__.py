@@ -76,7 +76,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
         for meter in meters
     ]
     coordinator = OctopusVizCoordinator(hass, entry, client, cache, engines)
-    await coordinator.async_load()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
 
@@ -89,9 +88,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
         async_track_utc_time_change(hass, _half_hour_tick, minute=(0, 30), second=0)
     )
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    # The first backfill can take a while: it must not hold up Home Assistant's start.
+    # Reading years of cached half-hours and the first backfill take a while: neither may
+    # hold up Home Assistant's start. Entities are unavailable until the cache is read.
     entry.async_create_background_task(
-        hass, coordinator.async_refresh(), name=f"{DOMAIN} first update {entry.title}"
+        hass, coordinator.async_start(), name=f"{DOMAIN} first update {entry.title}"
     )
     return True
 

@@ -71,14 +71,21 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         self.last_update_summary: dict[str, Any] = {}
         self._agreements: dict[str, Any] | None = None
         self.include_standing = bool(entry.options.get(CONF_STANDING_CHARGES_IN_COST))
+        self.data = OctopusData(meters={})  # until the cache is read
 
     @property
     def meters(self) -> list[MeterConfig]:
         """The followed meters."""
         return [engine.meter for engine in self.engines.values()]
 
+    async def async_start(self) -> None:
+        """Read the cache, show it, then fetch what is new (run as a background task)."""
+        await self.async_load()
+        self.async_update_listeners()
+        await self.async_refresh()
+
     async def async_load(self) -> None:
-        """Read the cache (no network): entities have data as soon as the entry is set up."""
+        """Read the cache (no network)."""
         self._agreements = await self.hass.async_add_executor_job(
             self.cache.get_meta, AGREEMENTS_KEY
         )

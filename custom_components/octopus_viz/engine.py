@@ -19,15 +19,16 @@ from .api import OctopusClient
 from .cache import ReadingCache
 from .const import DOMAIN, HALF_HOUR_SECONDS
 from .data import MeterSnapshot
-from .models import MeterConfig
+from .models import MeterConfig, Reading
 from .periods import date_of_day_number, local_midnight, local_position
 from .processing import (
     Columns,
     first_index_at_or_after,
     hourly_energy,
     hourly_money,
-    merge,
+    merge_readings,
     reprice,
+    store_prices,
 )
 from .series import HalfHourSeries
 from .statistics import StatisticIds, statistic_ids
@@ -159,17 +160,17 @@ class MeterEngine:
             readings = await self.client.async_get_consumption(
                 self.meter.mpan, self.meter.serial, start, end
             )
-            rows = [(int(r.start.timestamp()), r.kwh) for r in readings]
-            await self._async_store(rows)
+            await self._async_store(readings)
             start = end
         self.refetch_from = None
 
-    async def _async_store(self, rows: list[tuple[int, float]]) -> None:
-        columns, first = await self.hass.async_add_executor_job(merge, self.columns, rows)
+    async def _async_store(self, readings: list[Reading]) -> None:
+        columns, first, changed = await self.hass.async_add_executor_job(
+            merge_readings, self.columns, readings
+        )
         if first is None:
             return
         first_start = columns.starts[first]
-        changed = [(s, k) for s, k in rows if s >= first_start]
         self._pending_energy = _min(self._pending_energy, first_start)
         self._pending_money = _min(self._pending_money, first_start)
         # The pending marker is committed with the readings: a restart right after still
@@ -252,11 +253,9 @@ class MeterEngine:
         """Statistics were queued: persist prices and clear the pending markers."""
         first = _min(self._pending_energy, self._pending_money)
         if first is not None and self.source.ready:
-            index = first_index_at_or_after(self.columns, first)
-            prices = list(
-                zip(self.columns.starts[index:], self.columns.values[index:], strict=True)
+            await self.hass.async_add_executor_job(
+                store_prices, self.cache, self.meter.mpan, self.columns, first
             )
-            await self.hass.async_add_executor_job(self.cache.set_values, self.meter.mpan, prices)
         self._pending_energy = None
         if self.source.ready:
             self._pending_money = None

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from .cache import ReadingCache
 from .const import HALF_HOUR_SECONDS
+from .models import Reading
 
 HOUR_SECONDS = 2 * HALF_HOUR_SECONDS
 
@@ -80,6 +82,24 @@ def merge(columns: Columns, rows: Sequence[tuple[int, float]]) -> tuple[Columns,
         columns.values[:cut] + [v[1] for _, v in ordered],
     )
     return merged, bisect_left(merged.starts, first_change)
+
+
+def merge_readings(
+    columns: Columns, readings: Sequence[Reading]
+) -> tuple[Columns, int | None, list[tuple[int, float]]]:
+    """`merge` for fetched readings; also returns the rows from the first change on."""
+    rows = [(int(r.start.timestamp()), r.kwh) for r in readings]
+    merged, first = merge(columns, rows)
+    if first is None:
+        return merged, None, []
+    first_start = merged.starts[first]
+    return merged, first, [(s, k) for s, k in rows if s >= first_start]
+
+
+def store_prices(cache: ReadingCache, mpan: str, columns: Columns, since: int) -> None:
+    """Persist the prices of the half-hours starting at or after `since` (executor)."""
+    index = bisect_left(columns.starts, since)
+    cache.set_values(mpan, list(zip(columns.starts[index:], columns.values[index:], strict=True)))
 
 
 def reprice(columns: Columns, price: PriceFn, begin: int = 0) -> tuple[Columns, int | None]:

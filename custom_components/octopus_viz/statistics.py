@@ -10,6 +10,7 @@ rewritten.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,7 @@ from .const import DOMAIN
 from .models import Direction
 
 HOUR = timedelta(hours=1)
+WRITE_CHUNK = 2_000
 # How far back to look for the stored sum before a write, widening until a row is found.
 _ANCHOR_WINDOWS = (timedelta(days=2), timedelta(days=40), timedelta(days=400), None)
 
@@ -142,6 +144,10 @@ async def async_write_statistic(
     if not hours:
         return 0
     anchor = await async_sum_before(hass, metadata["statistic_id"], hours[0][0])
-    rows = running_rows(hours, anchor)
-    async_add_external_statistics(hass, metadata, rows)
+    rows = await hass.async_add_executor_job(running_rows, hours, anchor)
+    # The recorder validates rows in the event loop as they are queued: hand them over in
+    # chunks so years of hours never stall the loop (each chunk is an upsert of its own).
+    for index in range(0, len(rows), WRITE_CHUNK):
+        async_add_external_statistics(hass, metadata, rows[index : index + WRITE_CHUNK])
+        await asyncio.sleep(0)
     return len(rows)

@@ -127,6 +127,7 @@ class AccountPriceSource(PriceSource):
         self._loader = loader
         self._cache = cache
         self._run = run_blocking
+        self._stale = False
 
     @property
     def _meta_key(self) -> str:
@@ -136,25 +137,30 @@ class AccountPriceSource(PriceSource):
         """Rebuild the timeline from the rows kept in the cache (no request)."""
         stored = await self._run(self._cache.get_meta, self._meta_key)
         if stored:
-            self._loader.restore(stored)
-            self._rebuild()
+            # Years of Agile rows: restoring and building take tens of ms, off the event loop.
+            await self._run(self._loader.restore, stored)
+            await self._async_rebuild()
 
-    def _rebuild(self) -> None:
-        self._set_timeline(self._loader.timeline(self.meter.agreements, self.meter.direction))
+    async def _async_rebuild(self) -> None:
+        timeline = await self._run(
+            self._loader.timeline, self.meter.agreements, self.meter.direction
+        )
+        self._set_timeline(timeline)
 
     def set_meter(self, meter: MeterConfig) -> None:
-        """New agreements were read from the account."""
+        """New agreements were read from the account (the next refresh rebuilds)."""
         if meter.agreements != self.meter.agreements:
             self.meter = meter
-            if self.ready:
-                self._rebuild()
+            self._stale = True
 
     async def async_refresh(self, now: datetime, newest: datetime | None) -> None:
         """Fetch rows published since the last fetch; rebuild when anything arrived."""
         changed = await self._loader.async_update(self.meter.agreements, now)
-        if changed or not self.ready:
-            await self._run(self._cache.set_meta, {self._meta_key: self._loader.dump()})
-            self._rebuild()
+        if changed or self._stale or not self.ready:
+            stored = self._loader.as_dict()
+            await self._run(self._cache.set_meta, {self._meta_key: stored})
+            await self._async_rebuild()
+            self._stale = False
         failed = self._loader.failed_agreements
         self.error = ", ".join(failed) if failed else None
 

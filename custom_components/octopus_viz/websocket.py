@@ -6,7 +6,6 @@ Answers come from the in-memory snapshot (no I/O); a year answers in a few milli
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from homeassistant.components import websocket_api
@@ -35,10 +34,6 @@ _QUERY: dict[str | Marker, Any] = {
 type Builder = Callable[..., dict[str, Any]]
 
 
-def _parse(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
 def _answer(
     hass: HomeAssistant,
     connection: ActiveConnection,
@@ -50,8 +45,8 @@ def _answer(
         start, end = resolve_period(
             local_today(dt_util.utcnow()),
             msg.get("period"),
-            _parse(msg.get("start")),
-            _parse(msg.get("end")),
+            msg.get("start"),  # cv.date has already made dates of them
+            msg.get("end"),
         )
         flow: Flow = msg["direction"]
         unit: Unit = msg["unit"]

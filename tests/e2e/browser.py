@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,15 +45,37 @@ class BrowserLog:
         path.write_text("\n".join(lines) + "\n")
 
 
-@contextlib.asynccontextmanager
-async def open_page(log: BrowserLog) -> AsyncIterator[Page]:
-    """A fresh headless chromium page; the browser fails loudly when missing (CI installs it)."""
+def require_chromium() -> None:
+    """Fail loudly (never skip) when the browser is missing: CI installs it."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
             "to run the end-to-end browser checks"
         )
-    async with async_playwright() as playwright:
+
+
+@contextlib.asynccontextmanager
+async def _joined_executor_threads() -> AsyncIterator[None]:
+    """Give the loop a fresh default executor, and join its threads on exit.
+
+    Playwright runs some work in the loop's default executor. The HA test plugin fails a test
+    that leaves threads behind, and only shuts down the executor of the function loop, not of
+    the module loop this test runs on.
+    """
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(thread_name_prefix="e2e-browser")
+    loop.set_default_executor(executor)
+    try:
+        yield
+    finally:
+        executor.shutdown(wait=True)  # idle by now: joins at once
+        loop.set_default_executor(ThreadPoolExecutor())  # no thread until first used
+
+
+@contextlib.asynccontextmanager
+async def open_page(log: BrowserLog) -> AsyncIterator[Page]:
+    """A fresh headless chromium page (call `require_chromium` first)."""
+    async with _joined_executor_threads(), async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 import shutil
 from typing import Any
 
@@ -23,7 +24,7 @@ import pytest_socket
 from custom_components.octopus_viz.const import DOMAIN
 from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_API_KEY, FakeOctopus
 
-from .ha_client import RestClient, WsClient, onboard, websocket
+from .ha_client import RestClient, WsClient, confirm_http_config, onboard, websocket
 from .hass_instance import CURRENT, OUTPUT_ROOT, PINNED, HassProcess, HaVersion
 
 # The fake's clock. Home Assistant keeps the real clock (later), so the checks compare known
@@ -57,7 +58,7 @@ class E2E:
     rest: RestClient
     ws: WsClient
     flow: FlowRecord
-    output: Any  # pathlib.Path of this release's screenshots and logs
+    output: Path  # this release's screenshots and logs (test-output/e2e/ha-<version>)
     done: set[str] = field(default_factory=set)  # shared steps already performed
 
 
@@ -122,6 +123,8 @@ async def e2e(
             assert config["version"] == ha_version.label, "the venv holds another release"
             flow = await add_integration(rest)
             async with websocket(session, hass.url, token) as ws:
+                http = await confirm_http_config(ws)
+                assert http["revert_at"] is None, http
                 yield E2E(ha_version, hass, fake, session, token, rest, ws, flow, output)
         finally:
             await hass.stop()

@@ -137,3 +137,17 @@ async def websocket(
             msg = f"websocket auth refused: {answer}"
             raise HaError(msg)
         yield WsClient(ws)
+
+
+async def confirm_http_config(ws: WsClient) -> dict[str, Any]:
+    """Keep the `http:` settings, as the user's "Confirm" in the dialog the frontend shows.
+
+    Since 2026.10 Home Assistant migrates `http:` YAML once into storage as a *pending*
+    configuration that reverts (with a restart onto the default port) after five minutes
+    unless confirmed. Returns the HTTP configuration after promotion.
+    """
+    config: dict[str, Any] = await ws.call("http/config")
+    if config.get("pending") is not None:
+        await ws.call("http/config/promote")
+        config = await ws.call("http/config")
+    return config
