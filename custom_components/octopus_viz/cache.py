@@ -13,7 +13,6 @@ Pure Python: no Home Assistant import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 import json
 from pathlib import Path
@@ -36,19 +35,6 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 """
-
-
-@dataclass(frozen=True, slots=True)
-class UpsertResult:
-    """What an upsert changed: new half-hours and revised ones (epoch seconds)."""
-
-    added: tuple[int, ...]
-    revised: tuple[int, ...]
-
-    @property
-    def changed(self) -> tuple[int, ...]:
-        """Every start whose value is new or different, sorted."""
-        return tuple(sorted(self.added + self.revised))
 
 
 class ReadingCache:
@@ -112,51 +98,27 @@ class ReadingCache:
     def upsert(
         self,
         mpan: str,
-        rows: Sequence[tuple[int, float]],
+        rows: Sequence[tuple[int, float, Decimal | None]],
         meta: dict[str, Any] | None = None,
-    ) -> UpsertResult:
-        """Store readings (and optional metadata) in one transaction; report what changed.
+    ) -> None:
+        """Insert or replace readings with their prices, and metadata, in one transaction.
 
-        A revised reading replaces the old one; an identical one is a no-op, so re-fetch windows
-        cost nothing downstream.
+        The caller sends only what changed (see processing.merge), so a re-fetch window of
+        unchanged readings writes nothing.
         """
         with self._lock:
             conn = self._connection()
-            existing = self._existing(conn, mpan, rows)
-            added: list[int] = []
-            revised: list[int] = []
-            write: list[tuple[str, int, float]] = []
-            for start, kwh in rows:
-                old = existing.get(start)
-                if old is None:
-                    added.append(start)
-                elif old == kwh:
-                    continue
-                else:
-                    revised.append(start)
-                write.append((mpan, start, kwh))
             with conn:
                 conn.executemany(
-                    "INSERT INTO readings(mpan, start, kwh) VALUES (?, ?, ?) "
-                    "ON CONFLICT(mpan, start) DO UPDATE SET kwh = excluded.kwh, value = NULL",
-                    write,
+                    "INSERT INTO readings(mpan, start, kwh, value) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(mpan, start) DO UPDATE SET kwh = excluded.kwh, "
+                    "value = excluded.value",
+                    [
+                        (mpan, start, kwh, None if value is None else str(value))
+                        for start, kwh, value in rows
+                    ],
                 )
                 self._write_meta(conn, meta or {})
-            return UpsertResult(tuple(added), tuple(revised))
-
-    @staticmethod
-    def _existing(
-        conn: sqlite3.Connection, mpan: str, rows: Sequence[tuple[int, float]]
-    ) -> dict[int, float]:
-        if not rows:
-            return {}
-        low = min(start for start, _ in rows)
-        high = max(start for start, _ in rows)
-        cursor = conn.execute(
-            "SELECT start, kwh FROM readings WHERE mpan = ? AND start BETWEEN ? AND ?",
-            (mpan, low, high),
-        )
-        return dict(cursor.fetchall())
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """A JSON value stored under `key`."""

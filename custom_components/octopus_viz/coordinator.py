@@ -108,10 +108,11 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 )
                 for meter in meters_with_agreements(self.config_entry, self._agreements):
                     self.engines[meter.mpan].set_meter(meter)
-            for engine in self.engines.values():
-                await engine.async_fetch(now)
+            # Tariffs first: new readings are then priced as they are stored.
             for engine in self.engines.values():
                 await engine.async_refresh_tariffs(now)
+            for engine in self.engines.values():
+                await engine.async_fetch(now)
         except OctopusAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"

@@ -8,10 +8,20 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT_NUMBER, CONF_MPAN, CONF_SERIAL
+from .const import CONF_ACCOUNT_NUMBER, CONF_MPAN, CONF_SERIAL, CONF_TARIFF_SOURCE
 from .coordinator import OctopusVizConfigEntry
 
-TO_REDACT = {CONF_API_KEY, CONF_ACCOUNT_NUMBER, CONF_MPAN, CONF_SERIAL, "title", "unique_id"}
+# The tariff-source option maps MPAN -> source: its keys identify the meters. Each meter's
+# source is reported below by meter number instead.
+TO_REDACT = {
+    CONF_API_KEY,
+    CONF_ACCOUNT_NUMBER,
+    CONF_MPAN,
+    CONF_SERIAL,
+    CONF_TARIFF_SOURCE,
+    "title",
+    "unique_id",
+}
 
 
 async def async_get_config_entry_diagnostics(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 import logging
 
 from homeassistant.core import HomeAssistant
@@ -86,6 +87,7 @@ class MeterEngine:
         self._pending_money: int | None = None
         self._new_span: tuple[int, int] | None = None
         self._priced_version: int | None = None
+        self._dirty_prices: list[tuple[int, Decimal | None]] = []  # re-priced, not yet stored
         self._unpriced: list[tuple[datetime, datetime]] = []
         self.snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), source=None)
 
@@ -165,8 +167,11 @@ class MeterEngine:
         self.refetch_from = None
 
     async def _async_store(self, readings: list[Reading]) -> None:
+        # Priced on the way in (tariffs are refreshed before readings are fetched), so the
+        # cache gets readings and prices in one write.
+        price = self.source.price if self.source.ready else None
         columns, first, changed = await self.hass.async_add_executor_job(
-            merge_readings, self.columns, readings
+            merge_readings, self.columns, readings, price
         )
         if first is None:
             return
@@ -219,12 +224,13 @@ class MeterEngine:
                 begin = first_index_at_or_after(self.columns, self._pending_money)
             else:
                 begin = len(self.columns)
-            columns, first = await self.hass.async_add_executor_job(
+            columns, first, changed = await self.hass.async_add_executor_job(
                 reprice, self.columns, self.source.price, begin
             )
             self._priced_version = self.source.version
             if first is not None:
                 self.columns = columns
+                self._dirty_prices.extend(changed)
                 self._pending_money = _min(self._pending_money, columns.starts[first])
                 moved = True
         columns = self.columns
@@ -251,11 +257,9 @@ class MeterEngine:
 
     async def async_commit(self) -> None:
         """Statistics were queued: persist prices and clear the pending markers."""
-        first = _min(self._pending_energy, self._pending_money)
-        if first is not None and self.source.ready:
-            await self.hass.async_add_executor_job(
-                store_prices, self.cache, self.meter.mpan, self.columns, first
-            )
+        if self._dirty_prices:
+            dirty, self._dirty_prices = self._dirty_prices, []
+            await self.hass.async_add_executor_job(store_prices, self.cache, self.meter.mpan, dirty)
         self._pending_energy = None
         if self.source.ready:
             self._pending_money = None

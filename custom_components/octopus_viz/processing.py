@@ -49,16 +49,18 @@ class Columns:
         return [datetime.fromtimestamp(s, UTC) for s in self.starts[first:]]
 
 
-def merge(columns: Columns, rows: Sequence[tuple[int, float]]) -> tuple[Columns, int | None]:
-    """Add or replace readings; returns the new columns and the index of the first change.
+def merge(
+    columns: Columns, rows: Sequence[tuple[int, float]], price: PriceFn | None = None
+) -> tuple[Columns, int | None, list[tuple[int, float, Decimal | None]]]:
+    """Add or replace readings, pricing the changed ones with `price` when given.
 
-    A changed reading loses its price (it must be priced again); unchanged ones keep it.
+    Returns the new columns, the index of the first change (None when nothing changed) and
+    the changed rows (start, kWh, price) to persist. Unchanged readings keep their price.
     """
     if not rows:
-        return columns, None
+        return columns, None, []
     incoming = dict(rows)
-    first = min(incoming)
-    cut = bisect_left(columns.starts, first)
+    cut = bisect_left(columns.starts, min(incoming))
     # Everything before `cut` is untouched; only the tail is rebuilt.
     tail = {
         start: (kwh, value)
@@ -66,60 +68,64 @@ def merge(columns: Columns, rows: Sequence[tuple[int, float]]) -> tuple[Columns,
             columns.starts[cut:], columns.kwh[cut:], columns.values[cut:], strict=True
         )
     }
-    first_change: int | None = None
-    for start, kwh in incoming.items():
-        old = tail.get(start)
-        if old is not None and old[0] == kwh:
-            continue
-        tail[start] = (kwh, None)
-        first_change = start if first_change is None else min(first_change, start)
-    if first_change is None:
-        return columns, None
+    changed = sorted(
+        (start, kwh)
+        for start, kwh in incoming.items()
+        if (old := tail.get(start)) is None or old[0] != kwh
+    )
+    if not changed:
+        return columns, None, []
+    values: list[Decimal | None] = [None] * len(changed)
+    if price is not None:
+        values = price(
+            [datetime.fromtimestamp(s, UTC) for s, _ in changed], [k for _, k in changed]
+        )
+    for (start, kwh), value in zip(changed, values, strict=True):
+        tail[start] = (kwh, value)
     ordered = sorted(tail.items())
     merged = Columns(
         columns.starts[:cut] + [s for s, _ in ordered],
         columns.kwh[:cut] + [v[0] for _, v in ordered],
         columns.values[:cut] + [v[1] for _, v in ordered],
     )
-    return merged, bisect_left(merged.starts, first_change)
+    first = bisect_left(merged.starts, changed[0][0])
+    return merged, first, [(s, k, v) for (s, k), v in zip(changed, values, strict=True)]
 
 
 def merge_readings(
-    columns: Columns, readings: Sequence[Reading]
-) -> tuple[Columns, int | None, list[tuple[int, float]]]:
-    """`merge` for fetched readings; also returns the rows from the first change on."""
-    rows = [(int(r.start.timestamp()), r.kwh) for r in readings]
-    merged, first = merge(columns, rows)
-    if first is None:
-        return merged, None, []
-    first_start = merged.starts[first]
-    return merged, first, [(s, k) for s, k in rows if s >= first_start]
+    columns: Columns, readings: Sequence[Reading], price: PriceFn | None = None
+) -> tuple[Columns, int | None, list[tuple[int, float, Decimal | None]]]:
+    """`merge` for fetched readings."""
+    return merge(columns, [(int(r.start.timestamp()), r.kwh) for r in readings], price)
 
 
-def store_prices(cache: ReadingCache, mpan: str, columns: Columns, since: int) -> None:
-    """Persist the prices of the half-hours starting at or after `since` (executor)."""
-    index = bisect_left(columns.starts, since)
-    cache.set_values(mpan, list(zip(columns.starts[index:], columns.values[index:], strict=True)))
+def store_prices(cache: ReadingCache, mpan: str, prices: list[tuple[int, Decimal | None]]) -> None:
+    """Persist re-computed prices (executor)."""
+    cache.set_values(mpan, prices)
 
 
-def reprice(columns: Columns, price: PriceFn, begin: int = 0) -> tuple[Columns, int | None]:
-    """Price the half-hours from index `begin` again; returns new columns and the index of the
-    first price that differs from the stored one.
+def reprice(
+    columns: Columns, price: PriceFn, begin: int = 0
+) -> tuple[Columns, int | None, list[tuple[int, Decimal | None]]]:
+    """Price the half-hours from index `begin` again.
 
-    Comparing with the stored prices is what lets a tariff edit rewrite statistics only from
-    the first affected hour.
+    Returns the new columns, the index of the first price that differs from the stored one
+    (what lets a tariff edit rewrite statistics only from the first affected hour) and every
+    changed (start, price) to persist.
     """
     if begin >= len(columns):
-        return columns, None
+        return columns, None, []
     values = price(columns.datetimes(begin), columns.kwh[begin:])
-    first: int | None = None
-    for offset, (old, new) in enumerate(zip(columns.values[begin:], values, strict=True)):
-        if old != new:
-            first = begin + offset
-            break
-    if first is None:
-        return columns, None
-    return Columns(columns.starts, columns.kwh, columns.values[:begin] + values), first
+    starts = columns.starts
+    changed = [
+        (starts[begin + offset], new)
+        for offset, (old, new) in enumerate(zip(columns.values[begin:], values, strict=True))
+        if old != new
+    ]
+    if not changed:
+        return columns, None, []
+    first = bisect_left(starts, changed[0][0])
+    return Columns(starts, columns.kwh, columns.values[:begin] + values), first, changed
 
 
 def hour_floor(epoch: int) -> int:

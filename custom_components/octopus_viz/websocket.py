@@ -52,12 +52,16 @@ def _answer(
         unit: Unit = msg["unit"]
         result = build(entry.runtime_data.data, start, end, flow, unit)
     except QueryError as err:
-        code = "not_found" if err.translation_key.startswith("entry") else "invalid_format"
+        code = "not_found" if err.translation_key in _NOT_FOUND else "invalid_format"
         connection.send_error(msg["id"], code, _message(err))
         return
     result["entry_id"] = entry.entry_id
     result["title"] = entry.title
     connection.send_result(msg["id"], result)
+
+
+# The account asked for (or any account) is missing; every other error is bad input.
+_NOT_FOUND = frozenset({"entry_not_found", "entry_not_loaded", "entry_required", "no_entry"})
 
 
 def _message(err: QueryError) -> str:
