@@ -166,6 +166,18 @@ def _data_until(data: OctopusData) -> str | None:
     return _iso(max(ends)) if ends else None
 
 
+def _header(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> dict[str, Any]:
+    """What every card answer says about itself."""
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "direction": flow,
+        "unit": unit,
+        "currency": data.currency,
+        "data_until": _data_until(data),
+    }
+
+
 def profile(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> dict[str, Any]:
     """The 48 local half-hour slots of a period for the card (sum and mean per slot)."""
     plus, minus = _flow_series(data, flow)
@@ -183,16 +195,7 @@ def profile(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -
         slots.append(
             {"slot": slot.slot, "label": slot.label, "sum": total, "mean": mean, "days": slot.days}
         )
-    return {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "direction": flow,
-        "unit": unit,
-        "currency": data.currency,
-        "days": (end - start).days + 1,
-        "data_until": _data_until(data),
-        "slots": slots,
-    }
+    return {**_header(data, start, end, flow, unit), "days": (end - start).days + 1, "slots": slots}
 
 
 def heatmap(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> dict[str, Any]:
@@ -220,14 +223,4 @@ def heatmap(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -
     # Trailing days without any reading (data arrives late) are not shown as empty rows.
     while days and all(v is None for v in days[-1]["values"]):
         days.pop()
-    return {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "direction": flow,
-        "unit": unit,
-        "currency": data.currency,
-        "min": low,
-        "max": high,
-        "data_until": _data_until(data),
-        "days": days,
-    }
+    return {**_header(data, start, end, flow, unit), "min": low, "max": high, "days": days}

@@ -64,30 +64,26 @@ def statistic_ids(mpan: str, direction: Direction) -> StatisticIds:
     return StatisticIds(energy=base, money=f"{base}_{money}")
 
 
-def energy_metadata(stat_id: str, name: str) -> StatisticMetaData:
-    """Metadata of a kWh statistic (unit_class energy: listed by the Energy dashboard)."""
+def _metadata(stat_id: str, name: str, unit: str, unit_class: str | None) -> StatisticMetaData:
     return StatisticMetaData(
         mean_type=StatisticMeanType.NONE,
         has_sum=True,
         name=name,
         source=DOMAIN,
         statistic_id=stat_id,
-        unit_class="energy",
-        unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        unit_class=unit_class,
+        unit_of_measurement=unit,
     )
+
+
+def energy_metadata(stat_id: str, name: str) -> StatisticMetaData:
+    """Metadata of a kWh statistic (unit_class energy: listed by the Energy dashboard)."""
+    return _metadata(stat_id, name, UnitOfEnergy.KILO_WATT_HOUR, "energy")
 
 
 def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
     """Metadata of a cost/revenue statistic (no unit class; picked as 'total costs')."""
-    return StatisticMetaData(
-        mean_type=StatisticMeanType.NONE,
-        has_sum=True,
-        name=name,
-        source=DOMAIN,
-        statistic_id=stat_id,
-        unit_class=None,
-        unit_of_measurement=currency,
-    )
+    return _metadata(stat_id, name, currency, None)
 
 
 def running_rows(hours: Sequence[tuple[datetime, float]], anchor: float) -> list[StatisticData]:
