@@ -208,8 +208,8 @@ async def _run_with(
         figures["half-hours cached"] = sum(len(m.series) for m in snapshot.meters.values())
 
         # 2. The recorder alone importing the same rows (the floor).
-        for metadata, batch in captured:
-            metadata = dict(metadata, statistic_id=metadata["statistic_id"] + "_floor")
+        for original, batch in captured:
+            metadata = dict(original, statistic_id=original["statistic_id"] + "_floor")
             async_add_external_statistics(hass, metadata, batch)  # type: ignore[arg-type]
         watch.start()
         with timed(figures, "recorder alone, same rows"):

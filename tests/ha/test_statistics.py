@@ -149,7 +149,7 @@ async def test_restart_in_the_middle_of_a_backfill(
     for day in (date(2025, 8, 1), date(2025, 9, 15), date(2025, 10, 26), date(2025, 11, 19)):
         for mpan, energy_id in ((DEMO_IMPORT_MPAN, IMPORT), (DEMO_EXPORT_MPAN, EXPORT)):
             kwh, _ = expected_day(fake_api, mpan, day)
-            states, change = await day_change(hass, energy_id, day)
+            _, change = await day_change(hass, energy_id, day)
             assert change == pytest.approx(kwh, abs=1e-6), (day, energy_id)
     # The running sum at the end equals everything fetched: no double counting.
     rows = await hourly_rows(
@@ -183,7 +183,7 @@ async def test_tariff_edit_reprices_without_requests(
     )
     await settle(hass)
     assert fake_api.count() == 0
-    states, change = await day_change(hass, IMPORT_COST, day)
+    _, change = await day_change(hass, IMPORT_COST, day)
     assert change == pytest.approx(kwh * 0.30, abs=1e-6)
     # Energy is untouched by a price change.
     energy_states, _ = await day_change(hass, IMPORT, day)
