@@ -60,6 +60,8 @@ def merge(
     if not rows:
         return columns, None, []
     incoming = dict(rows)
+    if not columns.starts or min(incoming) > columns.starts[-1]:
+        return _append(columns, sorted(incoming.items()), price)
     cut = bisect_left(columns.starts, min(incoming))
     # Everything before `cut` is untouched; only the tail is rebuilt.
     tail = {
@@ -90,6 +92,21 @@ def merge(
     )
     first = bisect_left(merged.starts, changed[0][0])
     return merged, first, [(s, k, v) for (s, k), v in zip(changed, values, strict=True)]
+
+
+def _append(
+    columns: Columns, rows: list[tuple[int, float]], price: PriceFn | None
+) -> tuple[Columns, int | None, list[tuple[int, float, Decimal | None]]]:
+    """Fast path of `merge` for readings all newer than the cached ones (backfills, polls)."""
+    starts = [s for s, _ in rows]
+    kwh = [k for _, k in rows]
+    values: list[Decimal | None] = (
+        price([datetime.fromtimestamp(s, UTC) for s in starts], kwh)
+        if price is not None
+        else [None] * len(rows)
+    )
+    merged = Columns(columns.starts + starts, columns.kwh + kwh, columns.values + values)
+    return merged, len(columns.starts), list(zip(starts, kwh, values, strict=True))
 
 
 def merge_readings(

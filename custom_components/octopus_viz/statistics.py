@@ -89,10 +89,12 @@ def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
 def running_rows(hours: Sequence[tuple[datetime, float]], anchor: float) -> list[StatisticData]:
     """Hour values into rows with a running sum continuing from `anchor`."""
     rows: list[StatisticData] = []
+    append = rows.append
     total = anchor
     for start, value in hours:
         total += value
-        rows.append(StatisticData(start=start, state=value, sum=total))
+        # A plain dict literal: StatisticData is a TypedDict, and calling it costs ~3x.
+        append({"start": start, "state": value, "sum": total})
     return rows
 
 

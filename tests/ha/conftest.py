@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+import logging
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
@@ -14,6 +16,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.octopus_viz import api as api_module
 from custom_components.octopus_viz.const import (
     CONF_ACCOUNT_NUMBER,
     CONF_DIRECTION,
@@ -44,6 +47,27 @@ def auto_enable(recorder_mock: object, enable_custom_integrations: None) -> None
 
     recorder_mock must be requested before anything that creates `hass`.
     """
+
+
+@pytest.fixture(autouse=True)
+def quiet_sql() -> Iterator[None]:
+    """Silence the recorder's SQL echo (INFO from the test plugin): it costs a third of a run."""
+    logger = logging.getLogger("sqlalchemy.engine")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def no_retry_wait() -> Iterator[None]:
+    """The client's back-off between retries is skipped (failures are injected here)."""
+
+    async def _no_sleep(_delay: float) -> None:
+        return None
+
+    with patch.object(api_module, "_backoff_sleep", _no_sleep):
+        yield
 
 
 @pytest.fixture

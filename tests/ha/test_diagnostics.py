@@ -29,7 +29,6 @@ from fake_octopus import (
 )
 
 from .conftest import HISTORY_FROM, entry_data, settle
-from .test_sensor import no_retry_wait, quiet_sql  # noqa: F401  (autouse fixtures)
 
 SECRETS = (
     DEMO_API_KEY,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-import logging
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -27,7 +26,6 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.octopus_viz import api as api_module
 from custom_components.octopus_viz.const import DOMAIN
 from custom_components.octopus_viz.periods import iter_dates, local_midnight
 from fake_octopus import (
@@ -52,27 +50,6 @@ PERIODS = ("yesterday", "this_week", "last_week", "this_month", "last_month", "t
 ENABLED_PERIODS = {"yesterday", "this_week", "this_month"}
 METERS = ((DEMO_IMPORT_MPAN, "import", "cost"), (DEMO_EXPORT_MPAN, "export", "revenue"))
 RATE_KEYS = ("current_rate", "next_rate", "next_rate_change")
-
-
-@pytest.fixture(autouse=True)
-def quiet_sql() -> Iterator[None]:
-    """Silence the recorder's SQL echo (INFO from the test plugin): it costs a third of a run."""
-    logger = logging.getLogger("sqlalchemy.engine")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    yield
-    logger.setLevel(level)
-
-
-@pytest.fixture(autouse=True)
-def no_retry_wait() -> Iterator[None]:
-    """The client's back-off between retries is skipped (failures are injected here)."""
-
-    async def _no_sleep(_delay: float) -> None:
-        return None
-
-    with patch.object(api_module, "_backoff_sleep", _no_sleep):
-        yield
 
 
 @pytest.fixture

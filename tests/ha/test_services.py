@@ -20,12 +20,7 @@ from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
 from .conftest import FAKE_NOW, entry_data, settle
 from .stats_helpers import day_change, expected_day, half_hours
-from .test_sensor import (  # quiet_sql and no_retry_wait: autouse fixtures
-    expected_span,
-    no_retry_wait,  # noqa: F401
-    quiet_sql,  # noqa: F401
-    standing_span,
-)
+from .test_sensor import expected_span, standing_span
 from .test_websocket import OCTOBER_CHANGE, day_cells, fold
 
 IMPORT_STAT = f"{DOMAIN}:electricity_{DEMO_IMPORT_MPAN}_import"

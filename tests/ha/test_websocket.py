@@ -24,7 +24,6 @@ from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN
 
 from .conftest import FAKE_NOW, entry_data, settle
 from .stats_helpers import half_hours, tariff_code_at
-from .test_sensor import quiet_sql  # noqa: F401  (autouse fixture)
 
 OCTOBER_CHANGE = date(2025, 10, 26)  # 50 half-hours: 01:00 and 01:30 happen twice
 FINE = Decimal("0.0001")
