@@ -52,11 +52,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
     cache = ReadingCache(cache_path(hass, entry.entry_id))
     try:
         meters = await async_load_agreements(hass, client, cache, entry)
-    except OctopusAuthError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="auth_failed"
-        ) from err
     except OctopusError as err:
+        # Nothing is set up: the cache must not stay open until the retry.
+        await hass.async_add_executor_job(cache.close)
+        if isinstance(err, OctopusAuthError):
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="setup_failed",
