@@ -117,12 +117,12 @@ def _price_source(
 async def _async_options_updated(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
     """Options changed: tariff edits re-price the cached history in place, no reload."""
     coordinator = entry.runtime_data
-    sources = {
-        engine.meter.mpan: _price_source(
-            hass, entry, coordinator.client, coordinator.cache, engine.meter
-        )
-        for engine in coordinator.engines.values()
-    }
+    sources: dict[str, PriceSource] = {}
+    for engine in coordinator.engines.values():
+        source = _price_source(hass, entry, coordinator.client, coordinator.cache, engine.meter)
+        # A meter whose tariffs did not change keeps its source: nothing to re-price.
+        if not source.same_as(engine.source):
+            sources[engine.meter.mpan] = source
     await coordinator.async_apply_options(sources)
 
 

@@ -138,24 +138,26 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
             ) from self.last_exception
 
     async def async_apply_options(self, sources: Mapping[str, PriceSource]) -> None:
-        """New options: standing charges in or out of the cost statistic, edited tariffs."""
+        """New options: edited tariffs (`sources` of the meters whose tariffs changed) and/or
+        standing charges in or out of the cost statistic.
+
+        The cached history is re-priced with no consumption request; only cost/revenue hours
+        from the first changed price are rewritten (all of them when the standing-charge
+        setting changed).
+        """
+        touched = set(sources)
         standing = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST))
         if standing != self.include_standing:
             self.include_standing = standing
             for engine in self.engines.values():
                 engine.mark_money_dirty()
-        await self.async_reprice(sources)
-
-    async def async_reprice(self, sources: Mapping[str, PriceSource]) -> None:
-        """Tariffs were edited: re-price the cached history (no consumption request).
-
-        Only the cost/revenue hours from the first changed price are rewritten.
-        """
-        for mpan, source in sources.items():
+            touched = set(self.engines)
+        for mpan in touched:
             engine = self.engines[mpan]
-            await engine.async_set_source(source)
-            if isinstance(source, AccountPriceSource):
-                await engine.async_refresh_tariffs(dt_util.utcnow())
+            if (source := sources.get(mpan)) is not None:
+                await engine.async_set_source(source)
+                if isinstance(source, AccountPriceSource):
+                    await engine.async_refresh_tariffs(dt_util.utcnow())
             await self._async_publish(engine)
         self.async_set_updated_data(self._snapshot())
 

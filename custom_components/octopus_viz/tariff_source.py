@@ -65,6 +65,10 @@ class PriceSource:
         """The meter's agreements were read again from the account."""
         self.meter = meter
 
+    def same_as(self, other: PriceSource) -> bool:
+        """Whether `other` prices exactly as this source would (options unchanged)."""
+        return type(other) is type(self)
+
     async def async_refresh(self, now: datetime, newest: datetime | None) -> None:
         """Fetch newly published rates when due (account tariffs only)."""
 
@@ -98,6 +102,10 @@ class CustomPriceSource(PriceSource):
         """Keep the stored tariffs; they are parsed on load."""
         super().__init__(meter)
         self._stored = list(tariffs)
+
+    def same_as(self, other: PriceSource) -> bool:
+        """Same custom tariffs."""
+        return isinstance(other, CustomPriceSource) and other._stored == self._stored
 
     async def async_load(self) -> None:
         """Parse the tariffs of the meter's direction into a timeline."""

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.octopus_viz import engine as engine_module
 from custom_components.octopus_viz.const import (
     CONF_CUSTOM_TARIFFS,
+    CONF_STANDING_CHARGES_IN_COST,
     CONF_TARIFF_SOURCE,
     DOMAIN,
 )
@@ -19,7 +20,7 @@ from custom_components.octopus_viz.periods import day_bounds
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
 from .conftest import entry_data, settle
-from .stats_helpers import day_change, expected_day, hourly_rows
+from .stats_helpers import day_change, expected_day, hourly_rows, tariff_code_at
 
 IMPORT = f"{DOMAIN}:electricity_{DEMO_IMPORT_MPAN}_import"
 IMPORT_COST = f"{IMPORT}_cost"
@@ -189,6 +190,31 @@ async def test_tariff_edit_reprices_without_requests(
     energy_states, _ = await day_change(hass, IMPORT, day)
     assert energy_states == pytest.approx(kwh, abs=1e-6)
     # The export meter kept the account's tariffs.
+    _, revenue = expected_day(fake_api, DEMO_EXPORT_MPAN, day)
+    _, change = await day_change(hass, EXPORT_REVENUE, day)
+    assert change == pytest.approx(float(revenue), abs=1e-6)
+
+
+async def test_standing_charges_option_rewrites_costs(
+    hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
+) -> None:
+    """With the option on, each local day's standing charge is in the cost statistic."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    day = date(2025, 11, 10)
+    midnight = day_bounds(day)[0]
+    _, money = expected_day(fake_api, DEMO_IMPORT_MPAN, day)
+    standing = fake_api.standing_charge_pence(tariff_code_at(DEMO_IMPORT_MPAN, midnight), midnight)
+    assert standing is not None
+    fake_api.reset_counts()
+    hass.config_entries.async_update_entry(
+        config_entry, options={CONF_STANDING_CHARGES_IN_COST: True}
+    )
+    await settle(hass)
+    assert fake_api.count("/consumption/") == 0
+    _, change = await day_change(hass, IMPORT_COST, day)
+    assert change == pytest.approx(float(money + standing / 100), abs=1e-6)
+    # Energy and export revenue are untouched.
     _, revenue = expected_day(fake_api, DEMO_EXPORT_MPAN, day)
     _, change = await day_change(hass, EXPORT_REVENUE, day)
     assert change == pytest.approx(float(revenue), abs=1e-6)
