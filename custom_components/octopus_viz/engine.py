@@ -195,8 +195,7 @@ class MeterEngine:
 
     async def async_refresh_tariffs(self, now: datetime) -> None:
         """Let the price source fetch newly published rates (it decides whether it is due)."""
-        newest = self.columns.last_start
-        await self.source.async_refresh(now, None if newest is None else _utc(newest))
+        await self.source.async_refresh(now, self.history_start())
 
     def mark_money_dirty(self) -> None:
         """Rewrite the whole money statistic at the next process (standing option changed)."""

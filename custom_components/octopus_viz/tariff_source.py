@@ -69,8 +69,9 @@ class PriceSource:
         """Whether `other` prices exactly as this source would (options unchanged)."""
         return type(other) is type(self)
 
-    async def async_refresh(self, now: datetime, newest: datetime | None) -> None:
-        """Fetch newly published rates when due (account tariffs only)."""
+    async def async_refresh(self, now: datetime, since: datetime | None) -> None:
+        """Fetch newly published rates when due (account tariffs only), for the agreements in
+        force after `since` (the start of the kept history)."""
 
     def price(self, starts: Sequence[datetime], kwh: Sequence[float]) -> list[Decimal | None]:
         """Money of each half-hour (None = unpriced)."""
@@ -161,9 +162,18 @@ class AccountPriceSource(PriceSource):
             self.meter = meter
             self._stale = True
 
-    async def async_refresh(self, now: datetime, newest: datetime | None) -> None:
-        """Fetch rows published since the last fetch; rebuild when anything arrived."""
-        changed = await self._loader.async_update(self.meter.agreements, now)
+    async def async_refresh(self, now: datetime, since: datetime | None) -> None:
+        """Fetch rows published since the last fetch; rebuild when anything arrived.
+
+        Agreements that ended before `since` price no reading we keep: their rates are not
+        asked for (their spans stay unpriced in the timeline).
+        """
+        wanted = [
+            a
+            for a in self.meter.agreements
+            if since is None or a.valid_to is None or a.valid_to > since
+        ]
+        changed = await self._loader.async_update(wanted, now)
         if changed or self._stale or not self.ready:
             stored = self._loader.as_dict()
             await self._run(self._cache.set_meta, {self._meta_key: stored})
