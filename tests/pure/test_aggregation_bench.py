@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.octopus_viz.aggregation_bench import benchmark, main
+from benchmarks.aggregation_bench import benchmark, main
 
 
 def test_benchmark_one_year_two_meters(capsys: pytest.CaptureFixture[str]) -> None:

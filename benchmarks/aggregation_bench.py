@@ -1,6 +1,6 @@
 """Timing of the aggregation queries on synthetic data (import and export meters).
 
-Run: `.venv/bin/python -m custom_components.octopus_viz.aggregation_bench [years]`.
+Run: `.venv/bin/python -m benchmarks.aggregation_bench [years]`.
 Pure Python; the numbers are the best of a few repeats, in milliseconds.
 """
 
@@ -13,10 +13,17 @@ import random
 import sys
 import time
 
-from .aggregation import hourly_sums, kwh_heatmap, profile, summary, totals, value_heatmap
-from .aggregation_json import to_json
-from .periods import PeriodKind, period_dates
-from .series import HalfHourSeries
+from custom_components.octopus_viz.aggregation import (
+    hourly_sums,
+    kwh_heatmap,
+    profile,
+    summary,
+    totals,
+    value_heatmap,
+)
+from custom_components.octopus_viz.aggregation_json import to_json
+from custom_components.octopus_viz.periods import PeriodKind, period_dates
+from custom_components.octopus_viz.series import HalfHourSeries
 
 _HALF_HOUR = timedelta(minutes=30)
 

@@ -1,0 +1,1 @@
+"""Benchmarks of pure parts (not shipped with the integration)."""
