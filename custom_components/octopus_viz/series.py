@@ -13,7 +13,8 @@ over slices run in C:
   repeated hour lands twice in slots 2 and 3, which is the required folding.
 
 Updates rebuild: `merged` returns a new series. A full build of three years (52,560 rows) takes
-a few tens of ms (see benchmarks/aggregation_bench.py), cheaper and simpler than incremental patching.
+a few tens of ms (see benchmarks/aggregation_bench.py), cheaper and simpler than
+incremental patching.
 """
 
 from __future__ import annotations
