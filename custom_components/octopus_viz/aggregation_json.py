@@ -8,6 +8,7 @@ tuples lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,8 @@ def to_json(value: object) -> JsonValue:
         return float(value)
     if isinstance(value, (tuple, list)):
         return [to_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
     if isinstance(value, Enum):
         return to_json(value.value)
     if isinstance(value, (bool, int, str)):

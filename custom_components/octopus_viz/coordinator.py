@@ -85,7 +85,8 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         await self.async_refresh()
 
     async def async_load(self) -> None:
-        """Read the cache (no network)."""
+        """Read the cache (no network); readings of meters no longer followed are dropped."""
+        await self.hass.async_add_executor_job(self.cache.delete_meters, list(self.engines))
         self._agreements = await self.hass.async_add_executor_job(
             self.cache.get_meta, AGREEMENTS_KEY
         )
@@ -115,7 +116,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 await engine.async_fetch(now)
         except OctopusAuthError as err:
             raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
+                translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except OctopusError as err:
             raise UpdateFailed(

@@ -27,9 +27,8 @@ from .processing import (
     first_index_at_or_after,
     hourly_energy,
     hourly_money,
-    merge_readings,
+    merge_fetched,
     reprice,
-    store_prices,
 )
 from .series import HalfHourSeries
 from .statistics import StatisticIds, statistic_ids
@@ -171,7 +170,7 @@ class MeterEngine:
         # cache gets readings and prices in one write.
         price = self.source.price if self.source.ready else None
         columns, first, changed = await self.hass.async_add_executor_job(
-            merge_readings, self.columns, readings, price
+            merge_fetched, self.columns, readings, price
         )
         if first is None:
             return
@@ -258,7 +257,7 @@ class MeterEngine:
         """Statistics were queued: persist prices and clear the pending markers."""
         if self._dirty_prices:
             dirty, self._dirty_prices = self._dirty_prices, []
-            await self.hass.async_add_executor_job(store_prices, self.cache, self.meter.mpan, dirty)
+            await self.hass.async_add_executor_job(self.cache.set_values, self.meter.mpan, dirty)
         self._pending_energy = None
         if self.source.ready:
             self._pending_money = None

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from .cache import ReadingCache
 from .const import HALF_HOUR_SECONDS
 from .models import Reading
 
@@ -109,16 +108,11 @@ def _append(
     return merged, len(columns.starts), list(zip(starts, kwh, values, strict=True))
 
 
-def merge_readings(
+def merge_fetched(
     columns: Columns, readings: Sequence[Reading], price: PriceFn | None = None
 ) -> tuple[Columns, int | None, list[tuple[int, float, Decimal | None]]]:
     """`merge` for fetched readings."""
     return merge(columns, [(int(r.start.timestamp()), r.kwh) for r in readings], price)
-
-
-def store_prices(cache: ReadingCache, mpan: str, prices: list[tuple[int, Decimal | None]]) -> None:
-    """Persist re-computed prices (executor)."""
-    cache.set_values(mpan, prices)
 
 
 def reprice(

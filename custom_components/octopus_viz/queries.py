@@ -116,18 +116,26 @@ def _iso(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat()
 
 
-def summary(
+def account_summary(
     data: OctopusData, start: date, end: date, mpans: Sequence[str] | None = None
-) -> dict[str, Any]:
-    """kWh, cost, revenue, standing charges and net of a period."""
+) -> aggregation.Summary:
+    """Import and export of the chosen meters (all by default) combined over a period."""
     meters = select_meters(data, mpans)
-    result = aggregation.summary(
+    return aggregation.summary(
         start,
         end,
         import_series=combined(meters, Direction.IMPORT),
         export_series=combined(meters, Direction.EXPORT),
         standing_for_day=standing_for(meters),
     )
+
+
+def summary(
+    data: OctopusData, start: date, end: date, mpans: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """kWh, cost, revenue, standing charges and net of a period."""
+    meters = select_meters(data, mpans)
+    result = account_summary(data, start, end, mpans)
     if result.data_until is None:
         raise QueryError("no_data", start=start.isoformat(), end=end.isoformat())
     return {

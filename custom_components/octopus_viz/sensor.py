@@ -24,13 +24,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .aggregation import Summary, Totals, summary, totals
+from .aggregation import Summary, Totals, totals
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
-from .data import MeterSnapshot
+from .data import MeterSnapshot, OctopusData
 from .entity import OctopusVizEntity
 from .models import Direction, MeterConfig
 from .periods import PeriodKind, local_today, period_bounds, period_dates
-from .queries import combined, standing_for
+from .queries import account_summary
+from .series import HalfHourSeries
 from .tariff_source import PriceSource
 
 PARALLEL_UPDATES = 0  # coordinator-driven: nothing is polled per entity
@@ -212,6 +213,7 @@ class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
     """kWh or money of one meter over a period."""
 
     entity_description: MeterPeriodDescription
+    _memo: tuple[HalfHourSeries, date, Totals] | None = None
     _unrecorded_attributes = frozenset(
         {"start", "end", "data_until", "complete", "unpriced_half_hours"}
     )
@@ -236,7 +238,11 @@ class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
         if snapshot is None:
             return None
         start, end = period_dates(self.entity_description.period, local_today(dt_util.utcnow()))
-        return totals(snapshot.series, start, end)
+        # A state write asks for the value and the attributes: compute once per data and day.
+        memo = self._memo
+        if memo is None or memo[0] is not snapshot.series or memo[1] != start:
+            memo = self._memo = (snapshot.series, start, totals(snapshot.series, start, end))
+        return memo[2]
 
     @property
     def available(self) -> bool:
@@ -274,6 +280,7 @@ class AccountPeriodSensor(OctopusVizEntity, SensorEntity):
     """Standing charges or net cost of the account over a period."""
 
     entity_description: AccountPeriodDescription
+    _memo: tuple[OctopusData, date, Summary] | None = None
     _unrecorded_attributes = MeterPeriodSensor._unrecorded_attributes
 
     def __init__(
@@ -284,15 +291,11 @@ class AccountPeriodSensor(OctopusVizEntity, SensorEntity):
         self.entity_description = description
 
     def _summary(self) -> Summary:
-        meters = list(self.coordinator.data.meters.values())
         start, end = period_dates(self.entity_description.period, local_today(dt_util.utcnow()))
-        return summary(
-            start,
-            end,
-            import_series=combined(meters, Direction.IMPORT),
-            export_series=combined(meters, Direction.EXPORT),
-            standing_for_day=standing_for(meters),
-        )
+        data, memo = self.coordinator.data, self._memo
+        if memo is None or memo[0] is not data or memo[1] != start:
+            memo = self._memo = (data, start, account_summary(data, start, end))
+        return memo[2]
 
     @property
     def available(self) -> bool:

@@ -103,8 +103,7 @@ def profile_response(entry: OctopusVizConfigEntry, start: date, end: date) -> di
         "start": start.isoformat(),
         "end": end.isoformat(),
         "currency": data.currency,
-        # to_json knows dataclasses, not dicts: convert each slot's values (Decimal -> float).
-        "slots": [{key: to_json(value) for key, value in slot.items()} for slot in slots],
+        "slots": to_json(slots),
     }
 
 

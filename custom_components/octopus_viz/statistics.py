@@ -14,7 +14,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -23,7 +22,6 @@ from homeassistant.components.recorder.models import (
 )
 from homeassistant.components.recorder.statistics import (
     async_add_external_statistics,
-    get_last_statistics,
     statistics_during_period,
 )
 from homeassistant.const import UnitOfEnergy
@@ -37,16 +35,6 @@ HOUR = timedelta(hours=1)
 WRITE_CHUNK = 2_000
 # How far back to look for the stored sum before a write, widening until a row is found.
 _ANCHOR_WINDOWS = (timedelta(days=2), timedelta(days=40), timedelta(days=400), None)
-
-
-class HourTotal(Protocol):
-    """An hour of a meter: energy and money (money None when nothing in it is priced)."""
-
-    @property
-    def start(self) -> datetime: ...
-
-    @property
-    def kwh(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +84,6 @@ def running_rows(hours: Sequence[tuple[datetime, float]], anchor: float) -> list
         # A plain dict literal: StatisticData is a TypedDict, and calling it costs ~3x.
         append({"start": start, "state": value, "sum": total})
     return rows
-
-
-async def async_last_row(hass: HomeAssistant, stat_id: str) -> tuple[datetime, float] | None:
-    """The newest stored row (start, sum) of a statistic, if any."""
-    result = await get_instance(hass).async_add_executor_job(
-        get_last_statistics, hass, 1, stat_id, True, {"sum"}
-    )
-    rows = result.get(stat_id)
-    if not rows:
-        return None
-    row = rows[0]
-    return datetime.fromtimestamp(row["start"], tz=UTC), float(row.get("sum") or 0.0)
 
 
 async def async_sum_before(hass: HomeAssistant, stat_id: str, when: datetime) -> float:
