@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 import json
 import logging
@@ -25,19 +25,23 @@ import aiohttp
 from yarl import URL
 
 from .const import DEFAULT_API_URL, ENV_API_URL, VERSION
-from .models import Account, Product, RateRow, Reading
+from .models import Account, HalfHourReadings, Product, RateRow
+from .page_parsing import (
+    RowHook,
+    consumption_columns,
+    decode_page,
+    parse_rates,
+    parse_reading,
+    rate_hook,
+    reading_hook,
+)
 from .parsing import (
     BadRowError,
     MalformedResponseError,
     RowReport,
     format_datetime,
-    merge_readings,
-    next_link,
     parse_account,
     parse_product,
-    parse_rates,
-    parse_reading,
-    parse_readings,
     results_of,
 )
 
@@ -47,7 +51,10 @@ CONSUMPTION_PAGE_SIZE: Final = 25_000  # the API maximum: a year of half-hours i
 RATES_PAGE_SIZE: Final = 1_500
 MAX_RETRY_AFTER: Final = 60.0  # never let a server park us for longer than this per attempt
 MAX_PAGES: Final = 1_000  # a runaway `next` chain must end
-OFF_LOOP_ROWS: Final = 2_000  # pages at least this long are parsed in the executor
+# Bigger bodies are decoded, and more rows turned into columns, in the executor: a page of
+# 25,000 half-hours (3 MB) takes ~30 ms, too long for the event loop.
+OFF_LOOP_BYTES: Final = 200_000
+OFF_LOOP_ROWS: Final = 2_000
 
 type RateType = Literal["standard", "day", "night"]
 type Sleep = Callable[[float], Awaitable[None]]
@@ -154,7 +161,7 @@ class OctopusClient:
         serial: str,
         period_from: datetime,
         period_to: datetime | None = None,
-    ) -> list[Reading]:
+    ) -> HalfHourReadings:
         """Half-hourly readings in [period_from, period_to), oldest first, one per slot.
 
         One request per 25,000 half-hours (about 17 months); `next` links are followed.
@@ -168,15 +175,18 @@ class OctopusClient:
         if period_to is not None:
             params["period_to"] = format_datetime(period_to)
         url = self._consumption_url(mpan, serial).with_query(params)
+        pages = await self._get_pages(url, reading_hook)
         report = RowReport()
-        readings: list[Reading] = []
-        parse = partial(parse_readings, period_from=period_from, period_to=period_to, report=report)
-        for rows in await self._get_pages(url):
-            readings.extend(await self._parse_off_loop(parse, rows))
+        columns = partial(
+            consumption_columns,
+            period_from=int(period_from.timestamp()),
+            period_to=None if period_to is None else int(period_to.timestamp()),
+            report=report,
+        )
+        big = sum(len(p) for p in pages) >= OFF_LOOP_ROWS
+        readings = await self._parse_off_loop(columns, pages, big=big)
         self._log_skipped(report, "consumption", mpan)
-        if len(readings) < OFF_LOOP_ROWS:
-            return merge_readings(readings)
-        return await asyncio.get_running_loop().run_in_executor(None, merge_readings, readings)
+        return readings
 
     async def async_get_latest_reading_start(self, mpan: str, serial: str) -> datetime | None:
         """Start of the newest reading of a meter, None if it has none (one tiny request).
@@ -190,7 +200,7 @@ class OctopusClient:
         rows = self._parse(results_of, payload)
         for row in rows:
             try:
-                return parse_reading(row).start
+                return datetime.fromtimestamp(parse_reading(row)[0], UTC)
             except BadRowError:
                 continue
         return None
@@ -248,14 +258,15 @@ class OctopusClient:
         )
         report = RowReport()
         rates: list[RateRow] = []
-        parse = partial(parse_rates, report=report)
-        for rows in await self._get_pages(url):
-            rates.extend(await self._parse_off_loop(parse, rows))
+        # Rows arrive parsed (rate_hook): what is left is a loop over ready objects.
+        for rows in await self._get_pages(url, rate_hook):
+            rates.extend(self._parse(partial(parse_rates, report=report), rows))
         self._log_skipped(report, endpoint, tariff_code)
         return rates
 
-    async def _get_pages(self, url: URL) -> list[list[Any]]:
-        """Every page's results; all pages are fetched before anything is returned."""
+    async def _get_pages(self, url: URL, hook: RowHook) -> list[list[Any]]:
+        """Every page's results, rows passed through `hook`; all pages are fetched before
+        anything is returned."""
         pages: list[list[Any]] = []
         seen: set[URL] = set()
         next_url: URL | None = url
@@ -263,9 +274,11 @@ class OctopusClient:
             if next_url in seen or len(pages) >= MAX_PAGES:
                 raise OctopusResponseError("the API's pagination does not end")
             seen.add(next_url)
-            payload = await self._get_json(next_url)
-            pages.append(self._parse(results_of, payload))
-            link = next_link(payload)
+            body = await self._request(next_url)
+            decode = partial(decode_page, hook=hook)
+            big = len(body) >= OFF_LOOP_BYTES
+            results, link = await self._parse_off_loop(decode, body, big=big)
+            pages.append(results)
             next_url = self._same_origin(link) if link else None
         return pages
 
@@ -281,13 +294,13 @@ class OctopusClient:
         except MalformedResponseError as err:
             raise OctopusResponseError(f"Unexpected response from the Octopus API: {err}") from err
 
-    async def _parse_off_loop[T](self, parser: Callable[[Any], T], rows: list[Any]) -> T:
-        """Parse a page; big pages (25,000 half-hours take ~40 ms) go to the executor so the
-        event loop never stalls on them."""
-        if len(rows) < OFF_LOOP_ROWS:
-            return self._parse(parser, rows)
+    async def _parse_off_loop[T](self, parser: Callable[[Any], T], data: Any, *, big: bool) -> T:
+        """Parse `data` in the event loop when small, in the executor when big, so the loop
+        never stalls on it."""
+        if not big:
+            return self._parse(parser, data)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self._parse, parser, rows)
+        return await loop.run_in_executor(None, self._parse, parser, data)
 
     @staticmethod
     def _log_skipped(report: RowReport, what: str, subject: str) -> None:
@@ -295,7 +308,17 @@ class OctopusClient:
             _LOGGER.warning("Octopus %s for %s: %s", what, subject, report.summary())
 
     async def _get_json(self, url: URL) -> Any:
-        """GET with retries on transient failures; returns the decoded JSON body."""
+        """GET a small document (account, product) and decode it."""
+        body = await self._request(url)
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise OctopusResponseError(
+                "The Octopus API returned a response that is not JSON"
+            ) from None
+
+    async def _request(self, url: URL) -> bytes:
+        """GET with retries on transient failures; returns the body."""
         attempt = 0
         while True:
             try:
@@ -319,7 +342,7 @@ class OctopusClient:
                 )
                 await (self._sleep or _backoff_sleep)(delay)
 
-    async def _attempt(self, url: URL) -> Any:
+    async def _attempt(self, url: URL) -> bytes:
         """One request; maps statuses to errors, raising _TransientError for retryable ones."""
         try:
             async with self._session.get(
@@ -334,15 +357,9 @@ class OctopusClient:
                     raise _TransientError(f"HTTP {status}", _retry_after(response.headers))
                 if status != 200:
                     raise OctopusResponseError(f"Unexpected HTTP {status} from the Octopus API")
-                body = await response.read()
+                return await response.read()
         except TimeoutError:
             raise _TransientError("timeout") from None
         except aiohttp.ClientError as err:
             # The class name is enough; aiohttp messages can be long but hold no secret.
             raise _TransientError(type(err).__name__) from None
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise OctopusResponseError(
-                "The Octopus API returned a response that is not JSON"
-            ) from None

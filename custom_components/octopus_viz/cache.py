@@ -12,7 +12,7 @@ Pure Python: no Home Assistant import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 import json
 from pathlib import Path
@@ -85,27 +85,30 @@ class ReadingCache:
                 values.append(None if value is None else Decimal(value))
             return starts, kwh, values
 
-    def set_values(self, mpan: str, values: Sequence[tuple[int, Decimal | None]]) -> None:
-        """Store the prices of half-hours (after pricing or re-pricing)."""
+    def set_values(self, mpan: str, values: Mapping[int, Decimal | None]) -> None:
+        """Store the prices of half-hours by start (after pricing or re-pricing)."""
         with self._lock:
             conn = self._connection()
             with conn:
                 conn.executemany(
                     "UPDATE readings SET value = ? WHERE mpan = ? AND start = ?",
-                    [(None if v is None else str(v), mpan, start) for start, v in values],
+                    ((_text(v), mpan, start) for start, v in values.items()),
                 )
 
     def upsert(
         self,
         mpan: str,
-        rows: Sequence[tuple[int, float, Decimal | None]],
+        rows: tuple[Sequence[int], Sequence[float], Sequence[Decimal | None]],
         meta: dict[str, Any] | None = None,
     ) -> None:
-        """Insert or replace readings with their prices, and metadata, in one transaction.
+        """Insert or replace readings (starts, kWh, prices columns) and metadata, in one
+        transaction.
 
         The caller sends only what changed (see processing.merge), so a re-fetch window of
-        unchanged readings writes nothing.
+        unchanged readings writes nothing. Parameters are generated row by row, never held
+        as a list of 100,000 tuples.
         """
+        starts, kwh, values = rows
         with self._lock:
             conn = self._connection()
             with conn:
@@ -113,10 +116,10 @@ class ReadingCache:
                     "INSERT INTO readings(mpan, start, kwh, value) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(mpan, start) DO UPDATE SET kwh = excluded.kwh, "
                     "value = excluded.value",
-                    [
-                        (mpan, start, kwh, None if value is None else str(value))
-                        for start, kwh, value in rows
-                    ],
+                    (
+                        (mpan, start, energy, _text(value))
+                        for start, energy, value in zip(starts, kwh, values, strict=True)
+                    ),
                 )
                 self._write_meta(conn, meta or {})
 
@@ -168,6 +171,11 @@ class ReadingCache:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _text(value: Decimal | None) -> str | None:
+    # Prices are stored as text: exact, and read back as the same Decimal.
+    return None if value is None else str(value)
 
 
 def remove_cache_file(path: Path) -> None:

@@ -20,14 +20,15 @@ from .api import OctopusClient
 from .cache import ReadingCache
 from .const import DOMAIN, HALF_HOUR_SECONDS
 from .data import MeterSnapshot
-from .models import MeterConfig, Reading
+from .models import HalfHourReadings, MeterConfig
 from .periods import date_of_day_number, local_midnight, local_position
 from .processing import (
     Columns,
+    Hourly,
     first_index_at_or_after,
     hourly_energy,
     hourly_money,
-    merge_fetched,
+    merge,
     reprice,
 )
 from .series import HalfHourSeries
@@ -48,8 +49,8 @@ DEFAULT_HISTORY = timedelta(days=3 * 366)
 class ProcessResult:
     """Hours to write, and the span of new data for the `data_updated` event."""
 
-    energy_hours: list[tuple[datetime, float]] = field(default_factory=list)
-    money_hours: list[tuple[datetime, float]] = field(default_factory=list)
+    energy_hours: Hourly = field(default_factory=lambda: Hourly([], []))
+    money_hours: Hourly = field(default_factory=lambda: Hourly([], []))
     first_new: datetime | None = None
     last_new: datetime | None = None
 
@@ -86,7 +87,7 @@ class MeterEngine:
         self._pending_money: int | None = None
         self._new_span: tuple[int, int] | None = None
         self._priced_version: int | None = None
-        self._dirty_prices: list[tuple[int, Decimal | None]] = []  # re-priced, not yet stored
+        self._dirty_prices: dict[int, Decimal | None] = {}  # re-priced, not yet stored
         self._unpriced: list[tuple[datetime, datetime]] = []
         self.snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), source=None)
 
@@ -165,22 +166,29 @@ class MeterEngine:
             start = end
         self.refetch_from = None
 
-    async def _async_store(self, readings: list[Reading]) -> None:
+    async def _async_store(self, readings: HalfHourReadings) -> None:
         # Priced on the way in (tariffs are refreshed before readings are fetched), so the
         # cache gets readings and prices in one write.
         price = self.source.price if self.source.ready else None
+        was_empty = not self.columns.starts
         columns, first, changed = await self.hass.async_add_executor_job(
-            merge_fetched, self.columns, readings, price
+            merge, self.columns, readings, price
         )
         if first is None:
             return
+        if was_empty and price is not None:
+            # Everything cached is priced by the current tariffs: nothing to re-price.
+            self._priced_version = self.source.version
         first_start = columns.starts[first]
         self._pending_energy = _min(self._pending_energy, first_start)
         self._pending_money = _min(self._pending_money, first_start)
         # The pending marker is committed with the readings: a restart right after still
         # knows which statistics must be written.
         await self.hass.async_add_executor_job(
-            self.cache.upsert, self.meter.mpan, changed, {self._pending_key: self._pending()}
+            self.cache.upsert,
+            self.meter.mpan,
+            (changed.starts, changed.kwh, changed.values),
+            {self._pending_key: self._pending()},
         )
         self.columns = columns
         last = columns.starts[-1]
@@ -215,20 +223,16 @@ class MeterEngine:
         moved = False
         if self.source.ready and self.columns.starts:
             # A new tariff version (an edit, newly published rates, a restart) re-prices the
-            # whole history; otherwise only the half-hours that changed need a price.
-            if self._priced_version != self.source.version:
-                begin = 0
-            elif self._pending_money is not None:
-                begin = first_index_at_or_after(self.columns, self._pending_money)
-            else:
-                begin = len(self.columns)
+            # whole history. Otherwise every half-hour was priced as it was stored, by this
+            # version (a source that is not ready prices nothing and has no version yet).
+            begin = 0 if self._priced_version != self.source.version else len(self.columns)
             columns, first, changed = await self.hass.async_add_executor_job(
                 reprice, self.columns, self.source.price, begin
             )
             self._priced_version = self.source.version
             if first is not None:
                 self.columns = columns
-                self._dirty_prices.extend(changed)
+                self._dirty_prices.update(changed)
                 self._pending_money = _min(self._pending_money, columns.starts[first])
                 moved = True
         columns = self.columns
@@ -256,7 +260,7 @@ class MeterEngine:
     async def async_commit(self) -> None:
         """Statistics were queued: persist prices and clear the pending markers."""
         if self._dirty_prices:
-            dirty, self._dirty_prices = self._dirty_prices, []
+            dirty, self._dirty_prices = self._dirty_prices, {}
             await self.hass.async_add_executor_job(self.cache.set_values, self.meter.mpan, dirty)
         self._pending_energy = None
         if self.source.ready:

@@ -93,6 +93,19 @@ class Account:
         return max(current, key=lambda p: p.moved_in_at or _EPOCH)
 
 
+@dataclass(slots=True)
+class HalfHourReadings:
+    """Fetched half-hours as columns: starts (UTC epoch seconds, ascending, one per
+    half-hour) and their kWh. Columns, not objects: a backfill holds 100,000 of them."""
+
+    starts: list[int]
+    kwh: list[float]
+
+    def __len__(self) -> int:
+        """Number of half-hours."""
+        return len(self.starts)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reading:
     """One half-hour of metered energy, starting at `start` (UTC, on :00 or :30)."""

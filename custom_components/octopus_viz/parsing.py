@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,8 +27,6 @@ from .models import (
     MeterPoint,
     Product,
     Property,
-    RateRow,
-    Reading,
     Register,
 )
 
@@ -112,32 +109,14 @@ def next_link(payload: object) -> str | None:
     return None
 
 
-def _field(row: Mapping[str, Any], name: str) -> Any:
+def required_field(row: Mapping[str, Any], name: str) -> Any:
+    """A row's field, BadRowError when the key is missing."""
     if name not in row:
         raise BadRowError(f"missing {name}")
     return row[name]
 
 
-def parse_reading(row: object) -> Reading:
-    """One consumption row -> Reading, or BadRowError with the reason."""
-    if not isinstance(row, Mapping):
-        raise BadRowError("row is not an object")
-    start = parse_datetime(row.get("interval_start"), "interval_start")
-    if start.second or start.microsecond or start.minute % 30:
-        raise BadRowError("interval_start not on a half-hour")
-    value = _field(row, "consumption")
-    # bool is an int to Python, but `true` kWh is nonsense.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRowError("non-numeric consumption")
-    kwh = float(value)
-    if not math.isfinite(kwh):
-        raise BadRowError("non-numeric consumption")
-    if kwh < 0:
-        raise BadRowError("negative consumption")
-    return Reading(start=start, kwh=kwh)
-
-
-def _check_page(rows: Sequence[object], bad: int, report: RowReport) -> None:
+def check_page(rows: Sequence[object], bad: int, report: RowReport) -> None:
     """A page where *every* row is broken is a broken response, not a few bad half-hours.
 
     (A schema change or a mangling proxy looks like this; returning nothing from it would
@@ -147,37 +126,8 @@ def _check_page(rows: Sequence[object], bad: int, report: RowReport) -> None:
         raise MalformedResponseError(f"every row is malformed: {report.summary()}")
 
 
-def parse_readings(
-    rows: Sequence[object], period_from: datetime, period_to: datetime | None, report: RowReport
-) -> list[Reading]:
-    """Valid readings inside [period_from, period_to); skipped rows are counted in report.
-
-    Raises MalformedResponseError when no row of a non-empty page is valid.
-    """
-    kept: list[Reading] = []
-    bad = 0
-    for row in rows:
-        try:
-            reading = parse_reading(row)
-        except BadRowError as err:
-            report.add(str(err))
-            bad += 1
-            continue
-        # The API sometimes returns a little more than asked for (one half-hour early).
-        if reading.start < period_from or (period_to is not None and reading.start >= period_to):
-            continue
-        kept.append(reading)
-    _check_page(rows, bad, report)
-    return kept
-
-
-def merge_readings(readings: Sequence[Reading]) -> list[Reading]:
-    """Sorted by start, one reading per half-hour (a later copy wins: data can be revised)."""
-    by_start = {reading.start: reading for reading in readings}
-    return [by_start[start] for start in sorted(by_start)]
-
-
-def _decimal(value: object, name: str) -> Decimal:
+def decimal_field(value: object, name: str) -> Decimal:
+    """A JSON number (or numeric string) as an exact Decimal, BadRowError otherwise."""
     # Go through str so 24.15 stays 24.15 and does not become 24.149999999...
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise BadRowError(f"non-numeric {name}")
@@ -188,36 +138,6 @@ def _decimal(value: object, name: str) -> Decimal:
     if not result.is_finite():
         raise BadRowError(f"non-numeric {name}")
     return result
-
-
-def parse_rate(row: object) -> RateRow:
-    """One unit-rate / standing-charge row -> RateRow (negative rates are legal: Agile)."""
-    if not isinstance(row, Mapping):
-        raise BadRowError("row is not an object")
-    payment = row.get("payment_method")
-    return RateRow(
-        value_exc_vat=_decimal(_field(row, "value_exc_vat"), "value_exc_vat"),
-        value_inc_vat=_decimal(_field(row, "value_inc_vat"), "value_inc_vat"),
-        # null is meaningful (open-ended), a missing key is not.
-        valid_from=parse_optional_datetime(_field(row, "valid_from"), "valid_from"),
-        valid_to=parse_optional_datetime(row.get("valid_to"), "valid_to"),
-        payment_method=payment if isinstance(payment, str) else None,
-    )
-
-
-def parse_rates(rows: Sequence[object], report: RowReport) -> list[RateRow]:
-    """Valid rate rows in the order given; skipped rows are counted in report.
-
-    Raises MalformedResponseError when no row of a non-empty page is valid.
-    """
-    kept: list[RateRow] = []
-    for row in rows:
-        try:
-            kept.append(parse_rate(row))
-        except BadRowError as err:
-            report.add(str(err))
-    _check_page(rows, len(rows) - len(kept), report)
-    return kept
 
 
 def _mapping(value: object, what: str) -> Mapping[str, Any]:

@@ -21,7 +21,7 @@ from itertools import pairwise
 import math
 import time
 
-from .models import Direction, Reading
+from .models import Direction
 from .tariff_model import HALF_HOUR, POS_INF, Band, RateInterval, Tariff, from_epoch
 from .tariff_timeline import Timeline
 
@@ -53,13 +53,29 @@ def price_half_hours(
     merged into one run. Raises ValueError for naive or unsorted starts, mismatched lengths
     or non-finite kWh.
     """
-    if len(starts) != len(kwh):
-        raise ValueError(f"{len(starts)} starts but {len(kwh)} kWh values")
-    if not starts:
-        return PricedSeries([], [])
     if any(start.tzinfo is None for start in starts):
         raise ValueError("half-hour starts must be aware datetimes")
-    stamps = [int(start.timestamp()) for start in starts]
+    costs, unpriced = _price(timeline, [int(start.timestamp()) for start in starts], kwh)
+    return PricedSeries(costs, [(from_epoch(lo), from_epoch(hi)) for lo, hi in unpriced])
+
+
+def price_epochs(
+    timeline: Timeline, stamps: Sequence[int], kwh: Sequence[float]
+) -> list[Decimal | None]:
+    """`price_half_hours` for starts given as UTC epoch seconds; the costs only.
+
+    This is what the cache's columns are priced with: no datetime per half-hour.
+    """
+    return _price(timeline, stamps, kwh)[0]
+
+
+def _price(
+    timeline: Timeline, stamps: Sequence[int], kwh: Sequence[float]
+) -> tuple[list[Decimal | None], list[list[int]]]:
+    if len(stamps) != len(kwh):
+        raise ValueError(f"{len(stamps)} starts but {len(kwh)} kWh values")
+    if not stamps:
+        return [], []
     if any(later < earlier for earlier, later in pairwise(stamps)):
         raise ValueError("half-hour starts must be sorted ascending")
     if not all(math.isfinite(value) for value in kwh):
@@ -82,12 +98,7 @@ def price_half_hours(
                     unpriced.append([stamp, stamp + HALF_HOUR])
             else:
                 append(Decimal(repr(energy)) * rate)
-    return PricedSeries(costs, [(from_epoch(lo), from_epoch(hi)) for lo, hi in unpriced])
-
-
-def price_readings(timeline: Timeline, readings: Sequence[Reading]) -> PricedSeries:
-    """`price_half_hours` over Reading objects (sorted by start)."""
-    return price_half_hours(timeline, [r.start for r in readings], [r.kwh for r in readings])
+    return costs, unpriced
 
 
 def daily_standing_charges(

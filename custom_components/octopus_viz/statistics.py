@@ -11,7 +11,6 @@ rewritten.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +29,7 @@ from homeassistant.helpers.recorder import get_instance
 
 from .const import DOMAIN
 from .models import Direction
+from .processing import Hourly
 
 HOUR = timedelta(hours=1)
 WRITE_CHUNK = 2_000
@@ -74,15 +74,15 @@ def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
     return _metadata(stat_id, name, currency, None)
 
 
-def running_rows(hours: Sequence[tuple[datetime, float]], anchor: float) -> list[StatisticData]:
+def running_rows(hourly: Hourly, anchor: float) -> list[StatisticData]:
     """Hour values into rows with a running sum continuing from `anchor`."""
     rows: list[StatisticData] = []
     append = rows.append
     total = anchor
-    for start, value in hours:
+    for hour, value in zip(hourly.hours, hourly.values, strict=True):
         total += value
         # A plain dict literal: StatisticData is a TypedDict, and calling it costs ~3x.
-        append({"start": start, "state": value, "sum": total})
+        append({"start": datetime.fromtimestamp(hour, UTC), "state": value, "sum": total})
     return rows
 
 
@@ -109,16 +109,17 @@ async def async_sum_before(hass: HomeAssistant, stat_id: str, when: datetime) ->
 async def async_write_statistic(
     hass: HomeAssistant,
     metadata: StatisticMetaData,
-    hours: Sequence[tuple[datetime, float]],
+    hourly: Hourly,
 ) -> int:
     """Write hours (all at or after the first changed hour), anchored on the stored sum.
 
     Returns the number of rows queued for the recorder.
     """
-    if not hours:
+    if not hourly.hours:
         return 0
-    anchor = await async_sum_before(hass, metadata["statistic_id"], hours[0][0])
-    rows = await hass.async_add_executor_job(running_rows, hours, anchor)
+    first = datetime.fromtimestamp(hourly.hours[0], UTC)
+    anchor = await async_sum_before(hass, metadata["statistic_id"], first)
+    rows = await hass.async_add_executor_job(running_rows, hourly, anchor)
     # The recorder validates rows in the event loop as they are queued: hand them over in
     # chunks so years of hours never stall the loop (each chunk is an upsert of its own).
     for index in range(0, len(rows), WRITE_CHUNK):

@@ -18,7 +18,7 @@ from .account_tariffs import AccountTariffLoader
 from .cache import ReadingCache
 from .const import CONF_CUSTOM_TARIFFS, CONF_TARIFF_SOURCE, TARIFF_SOURCE_CUSTOM
 from .models import MeterConfig
-from .pricing import price_half_hours
+from .pricing import price_epochs
 from .tariffs import Tariff, TariffConfigError, Timeline, tariff_from_dict
 
 _LOGGER = logging.getLogger(__name__)
@@ -73,11 +73,11 @@ class PriceSource:
         """Fetch newly published rates when due (account tariffs only), for the agreements in
         force after `since` (the start of the kept history)."""
 
-    def price(self, starts: Sequence[datetime], kwh: Sequence[float]) -> list[Decimal | None]:
-        """Money of each half-hour (None = unpriced)."""
+    def price(self, starts: Sequence[int], kwh: Sequence[float]) -> list[Decimal | None]:
+        """Money of each half-hour starting at `starts` (UTC epoch seconds); None = unpriced."""
         if self._timeline is None:
             return [None] * len(starts)
-        return price_half_hours(self._timeline, starts, kwh).costs
+        return price_epochs(self._timeline, starts, kwh)
 
     def standing_for_day(self, day: date) -> Decimal | None:
         """Standing charge of a local day (None when unknown or none)."""

@@ -104,14 +104,13 @@ async def test_year_of_half_hours_in_one_request(
     # 365 days; the clock changes add and remove a half-hour-pair each, so count in UTC.
     assert len(readings) == 365 * 48
     # The fake's extra half-hour before period_from is dropped; the end is exclusive.
-    assert readings[0].start == YEAR_FROM
-    assert readings[-1].start == YEAR_TO - timedelta(minutes=30)
-    assert all(b.start - a.start == timedelta(minutes=30) for a, b in itertools.pairwise(readings))
-    assert all(r.start.tzinfo is UTC for r in readings[:5])
+    assert readings.starts[0] == YEAR_FROM.timestamp()
+    assert readings.starts[-1] == (YEAR_TO - timedelta(minutes=30)).timestamp()
+    assert all(b - a == 1800 for a, b in itertools.pairwise(readings.starts))
     # BST readings come as +01:00 and are converted, not shifted.
     summer = datetime(2025, 7, 1, 12, tzinfo=UTC)
-    by_start = {r.start: r.kwh for r in readings}
-    assert by_start[summer] == fake_api.consumption_kwh(DEMO_IMPORT_MPAN, summer)
+    by_start = dict(zip(readings.starts, readings.kwh, strict=True))
+    assert by_start[int(summer.timestamp())] == fake_api.consumption_kwh(DEMO_IMPORT_MPAN, summer)
 
 
 async def test_pagination_beyond_25000_half_hours(
@@ -123,8 +122,7 @@ async def test_pagination_beyond_25000_half_hours(
     assert fake_api.count(CONSUMPTION) == 2
     assert fake_api.requests[-1].query.get("page") == "2"
     assert len(readings) == 731 * 48
-    assert len({r.start for r in readings}) == len(readings)
-    assert readings == sorted(readings, key=lambda r: r.start)
+    assert all(b - a == 1800 for a, b in itertools.pairwise(readings.starts))
 
 
 async def test_open_ended_period_stops_at_available_data(
@@ -134,13 +132,13 @@ async def test_open_ended_period_stops_at_available_data(
     readings = await client.async_get_consumption(DEMO_EXPORT_MPAN, DEMO_SERIAL, start)
     assert "period_to" not in fake_api.requests[-1].query
     assert readings
-    assert readings[0].start == start
-    assert readings[-1].start < fake_api.now
+    assert readings.starts[0] == start.timestamp()
+    assert readings.starts[-1] < fake_api.now.timestamp()
 
 
 async def test_meter_without_data(client: OctopusClient) -> None:
     got = await client.async_get_consumption(DEMO_IMPORT_MPAN, DEMO_OLD_SERIAL, YEAR_FROM, YEAR_TO)
-    assert got == []
+    assert len(got) == 0
     assert await client.async_get_latest_reading_start(DEMO_IMPORT_MPAN, DEMO_OLD_SERIAL) is None
 
 

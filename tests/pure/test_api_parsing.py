@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.octopus_viz.api import OctopusConnectionError
@@ -16,21 +14,15 @@ from custom_components.octopus_viz.discovery import (
     discover_meters,
     normalise_account_number,
 )
-from custom_components.octopus_viz.models import Account, Direction, Reading
+from custom_components.octopus_viz.models import Account, Direction
 from custom_components.octopus_viz.parsing import (
     BadRowError,
     MalformedResponseError,
-    RowReport,
     format_datetime,
-    merge_readings,
     next_link,
     parse_account,
     parse_datetime,
     parse_product,
-    parse_rate,
-    parse_rates,
-    parse_reading,
-    parse_readings,
     results_of,
 )
 
@@ -68,60 +60,6 @@ def test_format_datetime_is_utc_z() -> None:
         format_datetime(datetime(2024, 6, 1))
 
 
-def test_parse_reading_valid_and_zero() -> None:
-    row = {"consumption": 0, "interval_start": "2024-06-01T01:00:00+01:00", "interval_end": "x"}
-    assert parse_reading(row) == Reading(start=UTC_MIDNIGHT, kwh=0.0)
-
-
-@pytest.mark.parametrize(
-    ("row", "reason"),
-    [
-        ({"consumption": 0.1}, "missing interval_start"),
-        ({"interval_start": "2024-06-01T00:00:00Z"}, "missing consumption"),
-        ({"consumption": "0.1", "interval_start": "2024-06-01T00:00:00Z"}, "non-numeric"),
-        ({"consumption": True, "interval_start": "2024-06-01T00:00:00Z"}, "non-numeric"),
-        ({"consumption": float("nan"), "interval_start": "2024-06-01T00:00:00Z"}, "non-numeric"),
-        ({"consumption": -0.2, "interval_start": "2024-06-01T00:00:00Z"}, "negative"),
-        ({"consumption": 0.2, "interval_start": "2024-06-01T00:15:00Z"}, "half-hour"),
-        ({"consumption": 0.2, "interval_start": "2024-06-01T00:30:05Z"}, "half-hour"),
-        ([1, 2], "not an object"),
-    ],
-)
-def test_parse_reading_rejects(row: object, reason: str) -> None:
-    with pytest.raises(BadRowError, match=reason):
-        parse_reading(row)
-
-
-def test_parse_readings_drops_outside_period_and_counts_bad_rows() -> None:
-    rows: list[Any] = [
-        {"consumption": 1.0, "interval_start": "2024-05-31T23:30:00Z"},  # before: dropped
-        {"consumption": 2.0, "interval_start": "2024-06-01T00:00:00Z"},
-        {"consumption": -1, "interval_start": "2024-06-01T00:30:00Z"},  # bad
-        {"consumption": 3.0},  # bad
-        {"consumption": 4.0, "interval_start": "2024-06-01T01:00:00Z"},  # == period_to: dropped
-    ]
-    report = RowReport()
-    got = parse_readings(rows, UTC_MIDNIGHT, datetime(2024, 6, 1, 1, tzinfo=UTC), report)
-    assert got == [Reading(start=UTC_MIDNIGHT, kwh=2.0)]
-    assert report.skipped == 2
-    assert report.summary() == (
-        "2 rows skipped (1 x missing interval_start, 1 x negative consumption)"
-    )
-
-
-@given(st.lists(st.tuples(st.integers(0, 200), st.floats(0, 10)), max_size=60))
-def test_merge_readings_sorted_unique_last_wins(pairs: list[tuple[int, float]]) -> None:
-    readings = [
-        Reading(start=datetime.fromtimestamp(1_700_000_000 + slot * 1800, UTC), kwh=kwh)
-        for slot, kwh in pairs
-    ]
-    merged = merge_readings(readings)
-    starts = [r.start for r in merged]
-    assert starts == sorted(set(starts))
-    last = {r.start: r.kwh for r in readings}
-    assert {r.start: r.kwh for r in merged} == last
-
-
 def test_results_and_next() -> None:
     assert results_of({"results": []}) == []
     bad_payloads: list[object] = [[], {"detail": "x"}, {"results": {}}, "text"]
@@ -131,57 +69,6 @@ def test_results_and_next() -> None:
     assert next_link({"next": "http://x/?page=2"}) == "http://x/?page=2"
     assert next_link({"next": None}) is None
     assert next_link([]) is None
-
-
-def test_parse_rate_keeps_decimal_precision_and_nulls() -> None:
-    row = {
-        "value_exc_vat": 23.0,
-        "value_inc_vat": 24.15,
-        "valid_from": "2024-06-01T00:00:00Z",
-        "valid_to": None,
-        "payment_method": "DIRECT_DEBIT",
-    }
-    rate = parse_rate(row)
-    assert rate.value_inc_vat == Decimal("24.15")
-    assert rate.valid_to is None
-    assert rate.payment_method == "DIRECT_DEBIT"
-    negative = parse_rate({**row, "value_inc_vat": -2.1, "valid_from": None, "payment_method": 3})
-    assert negative.value_inc_vat == Decimal("-2.1")
-    assert negative.valid_from is None
-    assert negative.payment_method is None
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"value_inc_vat": "abc"},
-        {"value_inc_vat": None},
-        {"value_exc_vat": float("inf")},
-        {"value_exc_vat": False},
-        {"valid_from": "soon"},
-    ],
-)
-def test_parse_rate_rejects(change: dict[str, Any]) -> None:
-    row = {"value_exc_vat": 1, "value_inc_vat": 1.05, "valid_from": "2024-06-01T00:00:00Z"}
-    with pytest.raises(BadRowError):
-        parse_rate({**row, **change})
-
-
-def test_parse_rates_skips_bad_rows_but_rejects_an_all_bad_page() -> None:
-    good = {"value_exc_vat": 1, "value_inc_vat": 1.05, "valid_from": "2024-06-01T00:00:00Z"}
-    report = RowReport()
-    rows: list[object] = [{"value_exc_vat": 1, "value_inc_vat": 1.05}, "junk", good]
-    assert len(parse_rates(rows, report)) == 1
-    assert report.reasons == {"missing valid_from": 1, "row is not an object": 1}
-    with pytest.raises(MalformedResponseError, match="every row"):
-        parse_rates(rows[:2], RowReport())
-    assert parse_rates([], RowReport()) == []
-
-
-def test_parse_readings_rejects_an_all_bad_page() -> None:
-    rows: list[object] = [{"consumption": 1.0}, {"consumption": 2.0}]
-    with pytest.raises(MalformedResponseError, match="2 x missing interval_start"):
-        parse_readings(rows, UTC_MIDNIGHT, None, RowReport())
 
 
 def _account_json() -> dict[str, Any]:

@@ -8,12 +8,12 @@ import time
 
 import pytest
 
-from custom_components.octopus_viz.models import Direction, Reading
+from custom_components.octopus_viz.models import Direction
 from custom_components.octopus_viz.pricing import (
     bench,
     daily_standing_charges,
+    price_epochs,
     price_half_hours,
-    price_readings,
 )
 from custom_components.octopus_viz.tariff_model import LOCAL_TZ
 from custom_components.octopus_viz.tariffs import RateInterval, Tariff, Timeline, tariff_from_dict
@@ -93,17 +93,14 @@ def test_agile_intervals_with_negative_rates() -> None:
             for i, s in enumerate(half_hours(start, 4))
         ),
     )
-    result = price_readings(
-        Timeline([tariff]), [Reading(start=s, kwh=2.5) for s in half_hours(start, 5)]
-    )
-    assert result.costs == [
-        Decimal("-0.050"),
-        Decimal("-0.025"),
-        Decimal("0.000"),
-        Decimal("0.025"),
-        None,
-    ]
+    starts = half_hours(start, 5)
+    result = price_half_hours(Timeline([tariff]), starts, [2.5] * 5)
+    expected = [Decimal("-0.050"), Decimal("-0.025"), Decimal("0.000"), Decimal("0.025"), None]
+    assert result.costs == expected
     assert result.unpriced == [(start + HALF * 4, start + HALF * 5)]
+    # The cache's columns are priced from epoch seconds, to the same costs.
+    stamps = [int(s.timestamp()) for s in starts]
+    assert price_epochs(Timeline([tariff]), stamps, [2.5] * 5) == expected
 
 
 def test_duplicate_starts_allowed_and_empty_input() -> None:

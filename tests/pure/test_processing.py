@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
+from custom_components.octopus_viz.models import HalfHourReadings
 from custom_components.octopus_viz.processing import (
     Columns,
+    Hourly,
     hourly_energy,
     hourly_money,
     merge,
@@ -20,7 +22,7 @@ H = 1800
 
 
 def flat(rate: str):  # type: ignore[no-untyped-def]
-    def price(starts: Sequence[datetime], kwh: Sequence[float]) -> list[Decimal | None]:
+    def price(starts: Sequence[int], kwh: Sequence[float]) -> list[Decimal | None]:
         return [Decimal(repr(k)) * Decimal(rate) for k in kwh]
 
     return price
@@ -28,29 +30,43 @@ def flat(rate: str):  # type: ignore[no-untyped-def]
 
 def test_merge_adds_revises_and_prices_only_changes() -> None:
     columns = Columns([0, H, 2 * H], [1.0, 2.0, 3.0], [Decimal(1), Decimal(2), Decimal(3)])
-    merged, first, changed = merge(columns, [(H, 2.0), (2 * H, 3.5), (3 * H, 1.0)], flat("0.5"))
+    fetched = HalfHourReadings([H, 2 * H, 3 * H], [2.0, 3.5, 1.0])
+    merged, first, changed = merge(columns, fetched, flat("0.5"))
     assert merged.starts == [0, H, 2 * H, 3 * H]
     assert merged.kwh == [1.0, 2.0, 3.5, 1.0]
     # Unchanged readings keep their stored price; changed ones are priced again.
     assert merged.values == [Decimal(1), Decimal(2), Decimal("1.75"), Decimal("0.5")]
     assert first == 2
-    assert changed == [(2 * H, 3.5, Decimal("1.75")), (3 * H, 1.0, Decimal("0.5"))]
-    same, none, nothing = merge(merged, [(H, 2.0)])
+    assert changed == Columns([2 * H, 3 * H], [3.5, 1.0], [Decimal("1.75"), Decimal("0.5")])
+    same, none, nothing = merge(merged, HalfHourReadings([H], [2.0]))
     assert same is merged
     assert none is None
-    assert nothing == []
-    assert merge(merged, [])[1] is None
+    assert len(nothing) == 0
+    assert merge(merged, HalfHourReadings([], []))[1] is None
+
+
+def test_merge_appends_newer_readings_priced() -> None:
+    """The backfill/poll path: everything is newer than the cache."""
+    columns = Columns([0], [1.0], [Decimal("0.5")])
+    merged, first, changed = merge(columns, HalfHourReadings([H, 2 * H], [2.0, 4.0]), flat("0.5"))
+    assert merged == Columns(
+        [0, H, 2 * H], [1.0, 2.0, 4.0], [Decimal("0.5"), Decimal(1), Decimal(2)]
+    )
+    assert first == 1
+    assert changed == Columns([H, 2 * H], [2.0, 4.0], [Decimal(1), Decimal(2)])
+    unpriced, _, _ = merge(Columns.empty(), HalfHourReadings([0], [1.0]))
+    assert unpriced.values == [None]
 
 
 def test_reprice_reports_first_and_all_changes() -> None:
     columns = Columns([0, H, 2 * H], [1.0, 2.0, 4.0], [Decimal("0.5"), Decimal(1), Decimal(2)])
     unchanged, first, changed = reprice(columns, flat("0.5"))
     assert first is None
-    assert changed == []
+    assert changed == {}
     assert unchanged is columns
     new, first, changed = reprice(columns, flat("0.25"), begin=1)
     assert first == 1
-    assert changed == [(H, Decimal("0.50")), (2 * H, Decimal("1.00"))]
+    assert changed == {H: Decimal("0.50"), 2 * H: Decimal("1.00")}
     assert new.values[0] == Decimal("0.5")
     assert reprice(columns, flat("1"), begin=3)[1] is None
 
@@ -61,18 +77,15 @@ def test_hourly_sums_with_standing_charges() -> None:
     columns = Columns(starts, [1.0, 2.0, 3.0, 4.0], [Decimal(1), None, Decimal(3), Decimal(4)])
     energy = hourly_energy(columns, 2)
     # Starting inside an hour starts at that hour's first half-hour.
-    assert energy == [
-        (datetime.fromtimestamp(day_start, UTC), 5.0),
-        (datetime.fromtimestamp(day_start + 2 * H, UTC), 4.0),
-    ]
-    assert hourly_energy(columns, 4) == []
+    assert energy == Hourly([day_start, day_start + 2 * H], [5.0, 4.0])
+    assert hourly_energy(columns, 4) == Hourly([], [])
 
     def local_day(epoch: int) -> date | None:
         return date(2025, 1, 2) if epoch == day_start else None
 
     money = hourly_money(columns, 0, lambda _day: Decimal("0.5"), local_day)
-    assert [value for _, value in money] == [1.0, 3.5, 4.0]
-    assert [value for _, value in hourly_money(columns, 0)] == [1.0, 3.0, 4.0]
+    assert money.values == [1.0, 3.5, 4.0]
+    assert hourly_money(columns, 0).values == [1.0, 3.0, 4.0]
 
 
 @settings(max_examples=60, deadline=None)
@@ -83,9 +96,10 @@ def test_hourly_sums_with_standing_charges() -> None:
 def test_merge_equals_dict_update(old: dict[int, float], new: dict[int, float]) -> None:
     """Merging is a dict update: the newest value of every half-hour, in order."""
     base = Columns([k * H for k in sorted(old)], [old[k] for k in sorted(old)], [None] * len(old))
-    merged, _, _ = merge(base, [(k * H, v) for k, v in new.items()])
+    merged, _, _ = merge(
+        base, HalfHourReadings([k * H for k in sorted(new)], [new[k] for k in sorted(new)])
+    )
     expected = {**old, **new}
     assert merged.starts == [k * H for k in sorted(expected)]
     assert merged.kwh == [expected[k] for k in sorted(expected)]
-    total_hours = hourly_energy(merged, 0) if merged.starts else []
-    assert abs(sum(v for _, v in total_hours) - sum(expected.values())) < 1e-9
+    assert abs(sum(hourly_energy(merged, 0).values) - sum(expected.values())) < 1e-9

@@ -1,0 +1,183 @@
+"""Decode the API's big pages (consumption, rates) straight into compact rows.
+
+A consumption page holds up to 25,000 rows and a backfill several pages. Decoding them into
+JSON dicts and then into objects would leave hundreds of thousands of short-lived container
+objects behind, each one a candidate for Python's cyclic garbage collector, whose full passes
+stop every thread (the event loop included) for a few hundred milliseconds on a big Home
+Assistant. So each row is parsed *while* it is decoded (a `json` object hook): a consumption
+row becomes an `(epoch, kWh)` tuple of atoms, which the collector stops tracking at once, and
+the dict it came from is freed right away. The pages then become plain columns.
+
+Row rules (a broken row is skipped and counted; a page where every row is broken is a broken
+response) are those of parsing.py. No Home Assistant import here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+import json
+import math
+from typing import Any
+
+from .models import HalfHourReadings, RateRow
+from .parsing import (
+    BadRowError,
+    MalformedResponseError,
+    RowReport,
+    check_page,
+    decimal_field,
+    next_link,
+    parse_datetime,
+    parse_optional_datetime,
+    required_field,
+    results_of,
+)
+
+type RowHook = Callable[[dict[str, Any]], object]
+
+
+class BadRow:
+    """What a row hook leaves in place of a row it rejected (the reason is reported later)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        """Remember why the row was rejected."""
+        self.reason = reason
+
+
+def decode_page(body: bytes, hook: RowHook | None = None) -> tuple[list[Any], str | None]:
+    """A page's `results` (rows passed through `hook` as they are decoded) and `next` link."""
+    try:
+        payload = json.loads(body, object_hook=hook)
+    except ValueError:
+        raise MalformedResponseError("the response is not JSON") from None
+    return results_of(payload), next_link(payload)
+
+
+# -- consumption ------------------------------------------------------------------------------
+
+
+def parse_reading(row: object) -> tuple[int, float]:
+    """One consumption row -> (start as UTC epoch seconds, kWh), or BadRowError."""
+    if not isinstance(row, Mapping):
+        raise BadRowError("row is not an object")
+    start = parse_datetime(row.get("interval_start"), "interval_start")
+    if start.second or start.microsecond or start.minute % 30:
+        raise BadRowError("interval_start not on a half-hour")
+    value = required_field(row, "consumption")
+    # bool is an int to Python, but `true` kWh is nonsense.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadRowError("non-numeric consumption")
+    kwh = float(value)
+    if not math.isfinite(kwh):
+        raise BadRowError("non-numeric consumption")
+    if kwh < 0:
+        raise BadRowError("negative consumption")
+    return int(start.timestamp()), kwh
+
+
+def reading_hook(obj: dict[str, Any]) -> object:
+    """Object hook: a consumption row becomes `(epoch, kWh)` or a BadRow; others stay."""
+    if "interval_start" not in obj:
+        return obj
+    try:
+        return parse_reading(obj)
+    except BadRowError as err:
+        return BadRow(str(err))
+
+
+def _reading(row: object) -> tuple[int, float]:
+    if type(row) is tuple:  # parsed by reading_hook (JSON itself has no tuples)
+        return row
+    if isinstance(row, BadRow):
+        raise BadRowError(row.reason)
+    return parse_reading(row)  # a row the hook did not recognise: say why it is bad
+
+
+def consumption_columns(
+    pages: Sequence[Sequence[object]],
+    period_from: int,
+    period_to: int | None,
+    report: RowReport,
+) -> HalfHourReadings:
+    """Valid readings in [period_from, period_to) as sorted columns, one per half-hour.
+
+    A later copy of a half-hour wins (data can be revised). Skipped rows are counted in
+    `report`; MalformedResponseError when no row of a non-empty page is valid.
+    """
+    starts: list[int] = []
+    kwh: list[float] = []
+    ordered = True
+    last = -math.inf
+    for rows in pages:
+        bad = 0
+        for row in rows:
+            try:
+                start, energy = _reading(row)
+            except BadRowError as err:
+                report.add(str(err))
+                bad += 1
+                continue
+            # The API sometimes returns a little more than asked for (one half-hour early).
+            if start < period_from or (period_to is not None and start >= period_to):
+                continue
+            ordered = ordered and start > last
+            last = start
+            starts.append(start)
+            kwh.append(energy)
+        check_page(rows, bad, report)
+    if not ordered:
+        by_start = dict(zip(starts, kwh, strict=True))
+        starts = sorted(by_start)
+        kwh = [by_start[start] for start in starts]
+    return HalfHourReadings(starts, kwh)
+
+
+# -- rates ------------------------------------------------------------------------------------
+
+
+def parse_rate(row: object) -> RateRow:
+    """One unit-rate / standing-charge row -> RateRow (negative rates are legal: Agile)."""
+    if not isinstance(row, Mapping):
+        raise BadRowError("row is not an object")
+    payment = row.get("payment_method")
+    return RateRow(
+        value_exc_vat=decimal_field(required_field(row, "value_exc_vat"), "value_exc_vat"),
+        value_inc_vat=decimal_field(required_field(row, "value_inc_vat"), "value_inc_vat"),
+        # null is meaningful (open-ended), a missing key is not.
+        valid_from=parse_optional_datetime(required_field(row, "valid_from"), "valid_from"),
+        valid_to=parse_optional_datetime(row.get("valid_to"), "valid_to"),
+        payment_method=payment if isinstance(payment, str) else None,
+    )
+
+
+def rate_hook(obj: dict[str, Any]) -> object:
+    """Object hook: a rate row becomes a RateRow or a BadRow; other objects stay."""
+    if "value_inc_vat" not in obj and "value_exc_vat" not in obj:
+        return obj
+    try:
+        return parse_rate(obj)
+    except BadRowError as err:
+        return BadRow(str(err))
+
+
+def parse_rates(rows: Sequence[object], report: RowReport) -> list[RateRow]:
+    """Valid rate rows in the order given; skipped rows are counted in report.
+
+    Rows may already be parsed by `rate_hook`. MalformedResponseError when no row of a
+    non-empty page is valid.
+    """
+    kept: list[RateRow] = []
+    for row in rows:
+        try:
+            if isinstance(row, RateRow):
+                kept.append(row)
+            elif isinstance(row, BadRow):
+                raise BadRowError(row.reason)  # noqa: TRY301 - counted like any bad row
+            else:
+                kept.append(parse_rate(row))
+        except BadRowError as err:
+            report.add(str(err))
+    check_page(rows, len(rows) - len(kept), report)
+    return kept
