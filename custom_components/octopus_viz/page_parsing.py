@@ -15,6 +15,7 @@ response) are those of parsing.py. No Home Assistant import here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 import json
 import math
 from typing import Any
@@ -46,13 +47,26 @@ class BadRow:
         self.reason = reason
 
 
-def decode_page(body: bytes, hook: RowHook | None = None) -> tuple[list[Any], str | None]:
-    """A page's `results` (rows passed through `hook` as they are decoded) and `next` link."""
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing: its rows, the `next` link and the listing's total `count`."""
+
+    results: list[Any]
+    next: str | None
+    count: int | None
+
+
+def decode_page(body: bytes, hook: RowHook | None = None) -> Page:
+    """A page's `results` (rows passed through `hook` as they are decoded), `next` link and
+    `count` (None when absent or not a count)."""
     try:
         payload = json.loads(body, object_hook=hook)
     except ValueError:
         raise MalformedResponseError("the response is not JSON") from None
-    return results_of(payload), next_link(payload)
+    results = results_of(payload)
+    count = payload.get("count")
+    valid = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+    return Page(results, next_link(payload), count if valid else None)
 
 
 # -- consumption ------------------------------------------------------------------------------

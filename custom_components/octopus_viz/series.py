@@ -122,7 +122,9 @@ class HalfHourSeries:
             g_kwh[cell] += kwh
             g_count[cell] += 1
             if value is not None:
-                g_value[cell] += value
+                # The first price of a cell is shared, not added to zero: a new Decimal per
+                # cell would be another object for the garbage collector to walk, forever.
+                g_value[cell] = value if not g_priced[cell] else g_value[cell] + value
                 g_priced[cell] += 1
         self._g_kwh, self._g_value = g_kwh, g_value
         self._g_count, self._g_priced = g_count, g_priced
