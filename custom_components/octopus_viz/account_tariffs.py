@@ -137,8 +137,8 @@ class _RowSeries:
             "fetched_at": self.fetched_at,
             "rows": [
                 [
-                    str(r.value_exc_vat),
-                    str(r.value_inc_vat),
+                    r.exc_vat,
+                    r.inc_vat,
                     None if r.valid_from is None else to_epoch(r.valid_from, NEG_INF),
                     None if r.valid_to is None else to_epoch(r.valid_to, POS_INF),
                     r.payment_method,
@@ -154,9 +154,12 @@ class _RowSeries:
         fetched_at = data.get("fetched_at")
         series.fetched_at = None if fetched_at is None else int(fetched_at)
         for exc, inc, start, end, method in data["rows"]:
+            for text in (exc, inc):
+                if not Decimal(text).is_finite():  # InvalidOperation for text that is no number
+                    raise ValueError(f"stored rate {text!r}")
             row = RateRow(
-                value_exc_vat=Decimal(exc),
-                value_inc_vat=Decimal(inc),
+                exc_vat=str(exc),
+                inc_vat=str(inc),
                 valid_from=None if start is None else from_epoch(int(start)),
                 valid_to=None if end is None else from_epoch(int(end)),
                 payment_method=method,

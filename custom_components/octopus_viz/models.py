@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -114,15 +115,29 @@ class Reading:
     kwh: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RateRow:
-    """A unit rate (pence/kWh) or standing charge (pence/day) row as published."""
+class RateRow(NamedTuple):
+    """A unit rate (pence/kWh) or standing charge (pence/day) row as published.
 
-    value_exc_vat: Decimal
-    value_inc_vat: Decimal
+    The values are kept as exact decimal text and read as Decimal on demand: a tuple of
+    strings, datetimes and None is not tracked by Python's garbage collector (a Decimal is),
+    and a meter on Agile keeps 50,000 of these rows.
+    """
+
+    exc_vat: str
+    inc_vat: str
     valid_from: datetime | None
     valid_to: datetime | None
     payment_method: str | None = None
+
+    @property
+    def value_exc_vat(self) -> Decimal:
+        """Pence excluding VAT."""
+        return Decimal(self.exc_vat)
+
+    @property
+    def value_inc_vat(self) -> Decimal:
+        """Pence including VAT."""
+        return Decimal(self.inc_vat)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 import json
 import math
 from typing import Any
 
+from .const import HALF_HOUR_SECONDS
 from .models import HalfHourReadings, RateRow
 from .parsing import (
+    LOCAL_TZ,
     BadRowError,
     MalformedResponseError,
     RowReport,
@@ -29,7 +33,6 @@ from .parsing import (
     decimal_field,
     next_link,
     parse_datetime,
-    parse_optional_datetime,
     required_field,
     results_of,
 )
@@ -76,9 +79,22 @@ def parse_reading(row: object) -> tuple[int, float]:
     """One consumption row -> (start as UTC epoch seconds, kWh), or BadRowError."""
     if not isinstance(row, Mapping):
         raise BadRowError("row is not an object")
-    start = parse_datetime(row.get("interval_start"), "interval_start")
-    if start.second or start.microsecond or start.minute % 30:
+    return _reading_of(row)
+
+
+def _reading_of(row: Mapping[str, Any]) -> tuple[int, float]:
+    raw = row.get("interval_start")
+    try:
+        parsed = datetime.fromisoformat(raw)  # type: ignore[arg-type]  # checked below
+    except TypeError, ValueError:
+        parsed = parse_datetime(raw, "interval_start")  # raises with the reason
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_TZ)  # the API's naive times are UK local
+    # An aware datetime's timestamp is UTC: no conversion object per row.
+    stamp = parsed.timestamp()
+    if stamp % HALF_HOUR_SECONDS:
         raise BadRowError("interval_start not on a half-hour")
+    start = int(stamp)
     value = required_field(row, "consumption")
     # bool is an int to Python, but `true` kWh is nonsense.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -88,7 +104,7 @@ def parse_reading(row: object) -> tuple[int, float]:
         raise BadRowError("non-numeric consumption")
     if kwh < 0:
         raise BadRowError("negative consumption")
-    return int(start.timestamp()), kwh
+    return start, kwh
 
 
 def reading_hook(obj: dict[str, Any]) -> object:
@@ -96,7 +112,7 @@ def reading_hook(obj: dict[str, Any]) -> object:
     if "interval_start" not in obj:
         return obj
     try:
-        return parse_reading(obj)
+        return _reading_of(obj)
     except BadRowError as err:
         return BadRow(str(err))
 
@@ -155,15 +171,45 @@ def parse_rate(row: object) -> RateRow:
     """One unit-rate / standing-charge row -> RateRow (negative rates are legal: Agile)."""
     if not isinstance(row, Mapping):
         raise BadRowError("row is not an object")
+    return _rate_of(row)
+
+
+def _rate_of(row: Mapping[str, Any]) -> RateRow:
     payment = row.get("payment_method")
     return RateRow(
-        value_exc_vat=decimal_field(required_field(row, "value_exc_vat"), "value_exc_vat"),
-        value_inc_vat=decimal_field(required_field(row, "value_inc_vat"), "value_inc_vat"),
+        exc_vat=_number_text(required_field(row, "value_exc_vat"), "value_exc_vat"),
+        inc_vat=_number_text(required_field(row, "value_inc_vat"), "value_inc_vat"),
         # null is meaningful (open-ended), a missing key is not.
-        valid_from=parse_optional_datetime(required_field(row, "valid_from"), "valid_from"),
-        valid_to=parse_optional_datetime(row.get("valid_to"), "valid_to"),
+        valid_from=_optional_instant(required_field(row, "valid_from"), "valid_from"),
+        valid_to=_optional_instant(row.get("valid_to"), "valid_to"),
         payment_method=payment if isinstance(payment, str) else None,
     )
+
+
+def _number_text(value: object, name: str) -> str:
+    """A JSON number as exact decimal text (a float's shortest repr: 24.15 stays 24.15)."""
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise BadRowError(f"non-numeric {name}")
+        return repr(value)
+    if type(value) is int:
+        return str(value)
+    return str(decimal_field(value, name))  # numeric strings, and the reasons for the rest
+
+
+@lru_cache(maxsize=64)
+def _instant(value: str, name: str) -> datetime:
+    return parse_datetime(value, name)
+
+
+def _optional_instant(value: object, name: str) -> datetime | None:
+    """parse_optional_datetime, remembering recent texts: each row's `valid_to` is the
+    next row's `valid_from`, so half the timestamps of a rate page were just parsed."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _instant(value, name)
+    return parse_datetime(value, name)  # not text: BadRowError with the reason
 
 
 def rate_hook(obj: dict[str, Any]) -> object:
@@ -171,7 +217,7 @@ def rate_hook(obj: dict[str, Any]) -> object:
     if "value_inc_vat" not in obj and "value_exc_vat" not in obj:
         return obj
     try:
-        return parse_rate(obj)
+        return _rate_of(obj)
     except BadRowError as err:
         return BadRow(str(err))
 

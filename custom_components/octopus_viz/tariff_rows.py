@@ -54,28 +54,40 @@ def rows_to_intervals(
     Where rows still overlap after the payment-method choice, the later-starting row wins from
     its start (a newer published price supersedes an open-ended older row).
     """
-    spans: list[tuple[int, int, Decimal]] = []
-    for row in select_payment_rows(rows):
+    selected = select_payment_rows(rows)
+    # Spans hold an index, not the price: tuples of ints are not tracked by the garbage
+    # collector, and only the intervals kept in the end get a Decimal.
+    spans: list[tuple[int, int, int]] = []
+    for index, row in enumerate(selected):
         start = max(to_epoch(row.valid_from, NEG_INF), lo)
         end = min(to_epoch(row.valid_to, POS_INF), hi)
         if start < end:
-            pence = row.value_inc_vat if include_vat else row.value_exc_vat
-            spans.append((start, end, pence.scaleb(-2)))  # exact: pence -> pounds
+            spans.append((start, end, index))
     spans.sort(key=lambda span: span[0])
-    cleaned: list[tuple[int, int, Decimal]] = []
-    for start, end, value in spans:
+    cleaned: list[tuple[int, int, int]] = []
+    for start, end, index in spans:
         while cleaned and cleaned[-1][1] > start:
-            prev_start, _prev_end, prev_value = cleaned.pop()
+            prev_start, _prev_end, prev_index = cleaned.pop()
             if prev_start < start:
-                cleaned.append((prev_start, start, prev_value))
+                cleaned.append((prev_start, start, prev_index))
                 break
-        cleaned.append((start, end, value))
-    return tuple(
-        RateInterval(
-            start=from_epoch(start), end=None if end >= POS_INF else from_epoch(end), value=value
+        cleaned.append((start, end, index))
+    # One Decimal per distinct price (Agile repeats its prices a lot).
+    pounds: dict[str, Decimal] = {}
+    intervals: list[RateInterval] = []
+    for start, end, index in cleaned:
+        row = selected[index]
+        text = row.inc_vat if include_vat else row.exc_vat
+        if (value := pounds.get(text)) is None:
+            value = pounds[text] = Decimal(text).scaleb(-2)  # exact: pence -> pounds
+        intervals.append(
+            RateInterval(
+                start=from_epoch(start),
+                end=None if end >= POS_INF else from_epoch(end),
+                value=value,
+            )
         )
-        for start, end, value in cleaned
-    )
+    return tuple(intervals)
 
 
 def build_api_tariff(

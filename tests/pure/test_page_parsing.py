@@ -35,6 +35,11 @@ def _page(rows: list[Any], next_url: str | None = None) -> bytes:
 def test_parse_reading_valid_and_zero() -> None:
     row = {"consumption": 0, "interval_start": "2024-06-01T01:00:00+01:00", "interval_end": "x"}
     assert parse_reading(row) == (MIDNIGHT, 0.0)
+    # Without an offset the API means UK local time (BST in June).
+    assert parse_reading({"consumption": 1, "interval_start": "2024-06-01T01:00:00"}) == (
+        MIDNIGHT,
+        1.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,6 +53,9 @@ def test_parse_reading_valid_and_zero() -> None:
         ({"consumption": -0.2, "interval_start": "2024-06-01T00:00:00Z"}, "negative"),
         ({"consumption": 0.2, "interval_start": "2024-06-01T00:15:00Z"}, "half-hour"),
         ({"consumption": 0.2, "interval_start": "2024-06-01T00:30:05Z"}, "half-hour"),
+        ({"consumption": 0.2, "interval_start": "2024-06-01T00:30:00.500Z"}, "half-hour"),
+        ({"consumption": 0.2, "interval_start": 1717200000}, "missing interval_start"),
+        ({"consumption": 0.2, "interval_start": "soon"}, "unparseable interval_start"),
         ([1, 2], "not an object"),
     ],
 )
@@ -66,8 +74,10 @@ def test_decode_page_parses_rows_while_decoding() -> None:
         ],
         "https://api.octopus.energy/next",
     )
-    rows, link = decode_page(body, reading_hook)
-    assert link == "https://api.octopus.energy/next"
+    page = decode_page(body, reading_hook)
+    rows = page.results
+    assert page.next == "https://api.octopus.energy/next"
+    assert page.count == 4
     assert rows[0] == (MIDNIGHT, 2.0)
     assert isinstance(rows[1], BadRow)
     assert rows[1].reason == "negative consumption"
@@ -85,8 +95,14 @@ def test_decode_page_rejects_what_is_not_a_page(body: bytes) -> None:
         decode_page(body, reading_hook)
 
 
+@pytest.mark.parametrize("count", [None, -1, True, "3"])
+def test_a_count_that_is_no_count_is_none(count: object) -> None:
+    body = json.dumps({"count": count, "next": None, "results": []}).encode()
+    assert decode_page(body).count is None
+
+
 def test_consumption_columns_drop_outside_period_and_count_bad_rows() -> None:
-    rows, _ = decode_page(
+    rows = decode_page(
         _page(
             [
                 {"consumption": 1.0, "interval_start": "2024-05-31T23:30:00Z"},  # before
@@ -97,7 +113,7 @@ def test_consumption_columns_drop_outside_period_and_count_bad_rows() -> None:
             ]
         ),
         reading_hook,
-    )
+    ).results
     report = RowReport()
     got = consumption_columns([rows], MIDNIGHT, MIDNIGHT + 3600, report)
     assert (got.starts, got.kwh) == ([MIDNIGHT], [2.0])
@@ -108,7 +124,7 @@ def test_consumption_columns_drop_outside_period_and_count_bad_rows() -> None:
 
 
 def test_consumption_columns_reject_an_all_bad_page() -> None:
-    rows, _ = decode_page(_page([{"consumption": 1.0}, {"consumption": 2.0}]), reading_hook)
+    rows = decode_page(_page([{"consumption": 1.0}, {"consumption": 2.0}]), reading_hook).results
     with pytest.raises(MalformedResponseError, match="2 x missing interval_start"):
         consumption_columns([rows], MIDNIGHT, None, RowReport())
     assert len(consumption_columns([[]], MIDNIGHT, None, RowReport())) == 0
@@ -133,7 +149,7 @@ def test_consumption_columns_sorted_unique_last_wins(pages: list[list[tuple[int,
                 ]
             ),
             reading_hook,
-        )[0]
+        ).results
         for page in pages
     ]
     got = consumption_columns(decoded, MIDNIGHT, None, RowReport())
@@ -189,10 +205,11 @@ def test_parse_rates_skips_bad_rows_but_rejects_an_all_bad_page() -> None:
 
 def test_rate_rows_decoded_by_the_hook_count_like_raw_ones() -> None:
     good = {"value_exc_vat": 1, "value_inc_vat": 1.05, "valid_from": "2024-06-01T00:00:00Z"}
-    rows, link = decode_page(
+    page = decode_page(
         _page([{"value_exc_vat": 1, "value_inc_vat": 1.05}, good, {"other": 1}]), rate_hook
     )
-    assert link is None
+    rows = page.results
+    assert page.next is None
     assert isinstance(rows[0], BadRow)
     assert isinstance(rows[1], RateRow)
     assert rows[2] == {"other": 1}  # not a rate row: left for parse_rates to reject

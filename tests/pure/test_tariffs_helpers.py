@@ -80,10 +80,10 @@ def row(
     """A published row (pence); exc-VAT defaults to inc-VAT / 1.05 rounded."""
     inc = Decimal(pence)
     return RateRow(
-        value_exc_vat=Decimal(exc)
+        exc_vat=exc
         if exc is not None
-        else (inc / Decimal("1.05")).quantize(Decimal("0.0001")),
-        value_inc_vat=inc,
+        else str((inc / Decimal("1.05")).quantize(Decimal("0.0001"))),
+        inc_vat=str(inc),
         valid_from=start,
         valid_to=end,
         payment_method=method,
