@@ -118,7 +118,7 @@ class _RowSeries:
     def merge(self, rows: Sequence[RateRow], span: tuple[int, int], fetched_at: int) -> None:
         """Add fetched rows (a re-published row replaces its stored version) and the span."""
         for row in rows:
-            self.rows[(to_epoch(row.valid_from, NEG_INF), row.payment_method)] = row
+            self.rows[(NEG_INF if row.start is None else row.start, row.payment_method)] = row
         if span[0] < span[1]:
             spans = sorted([*self.covered, span])
             merged: list[tuple[int, int]] = [spans[0]]
@@ -135,16 +135,8 @@ class _RowSeries:
         return {
             "covered": [list(span) for span in self.covered],
             "fetched_at": self.fetched_at,
-            "rows": [
-                [
-                    r.exc_vat,
-                    r.inc_vat,
-                    None if r.valid_from is None else to_epoch(r.valid_from, NEG_INF),
-                    None if r.valid_to is None else to_epoch(r.valid_to, POS_INF),
-                    r.payment_method,
-                ]
-                for r in self.rows.values()
-            ],
+            # Rows are tuples of atoms, written as JSON arrays: nothing to convert.
+            "rows": list(self.rows.values()),
         }
 
     @classmethod
@@ -160,11 +152,11 @@ class _RowSeries:
             row = RateRow(
                 exc_vat=str(exc),
                 inc_vat=str(inc),
-                valid_from=None if start is None else from_epoch(int(start)),
-                valid_to=None if end is None else from_epoch(int(end)),
+                start=None if start is None else int(start),
+                end=None if end is None else int(end),
                 payment_method=method,
             )
-            series.rows[(to_epoch(row.valid_from, NEG_INF), method)] = row
+            series.rows[(NEG_INF if row.start is None else row.start, method)] = row
         return series
 
 

@@ -118,15 +118,16 @@ class Reading:
 class RateRow(NamedTuple):
     """A unit rate (pence/kWh) or standing charge (pence/day) row as published.
 
-    The values are kept as exact decimal text and read as Decimal on demand: a tuple of
-    strings, datetimes and None is not tracked by Python's garbage collector (a Decimal is),
-    and a meter on Agile keeps 50,000 of these rows.
+    Validity is [start, end) in UTC epoch seconds (None: open-ended). The values are kept as
+    exact decimal text and read as Decimal on demand: a tuple of strings, ints and None is
+    not tracked by Python's garbage collector (a Decimal is), and a meter on Agile keeps
+    50,000 of these rows, which are compared and stored by their epoch seconds.
     """
 
     exc_vat: str
     inc_vat: str
-    valid_from: datetime | None
-    valid_to: datetime | None
+    start: int | None
+    end: int | None
     payment_method: str | None = None
 
     @property

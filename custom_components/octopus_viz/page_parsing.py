@@ -180,8 +180,8 @@ def _rate_of(row: Mapping[str, Any]) -> RateRow:
         exc_vat=_number_text(required_field(row, "value_exc_vat"), "value_exc_vat"),
         inc_vat=_number_text(required_field(row, "value_inc_vat"), "value_inc_vat"),
         # null is meaningful (open-ended), a missing key is not.
-        valid_from=_optional_instant(required_field(row, "valid_from"), "valid_from"),
-        valid_to=_optional_instant(row.get("valid_to"), "valid_to"),
+        start=_optional_epoch(required_field(row, "valid_from"), "valid_from"),
+        end=_optional_epoch(row.get("valid_to"), "valid_to"),
         payment_method=payment if isinstance(payment, str) else None,
     )
 
@@ -198,18 +198,19 @@ def _number_text(value: object, name: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _instant(value: str, name: str) -> datetime:
-    return parse_datetime(value, name)
+def _epoch(value: str, name: str) -> int:
+    return int(parse_datetime(value, name).timestamp())
 
 
-def _optional_instant(value: object, name: str) -> datetime | None:
-    """parse_optional_datetime, remembering recent texts: each row's `valid_to` is the
-    next row's `valid_from`, so half the timestamps of a rate page were just parsed."""
+def _optional_epoch(value: object, name: str) -> int | None:
+    """A timestamp (null: open-ended) as UTC epoch seconds, remembering recent texts: each
+    row's `valid_to` is the next row's `valid_from`, so half of a rate page's timestamps
+    were just parsed."""
     if value is None:
         return None
     if isinstance(value, str):
-        return _instant(value, name)
-    return parse_datetime(value, name)  # not text: BadRowError with the reason
+        return _epoch(value, name)
+    raise BadRowError(f"missing {name}")  # as parse_datetime says of what is not text
 
 
 def rate_hook(obj: dict[str, Any]) -> object:

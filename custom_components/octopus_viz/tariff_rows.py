@@ -23,23 +23,27 @@ DIRECT_DEBIT: Final = "DIRECT_DEBIT"
 NON_DIRECT_DEBIT: Final = "NON_DIRECT_DEBIT"
 
 
+def _start(row: RateRow) -> int:
+    return NEG_INF if row.start is None else row.start
+
+
+def _end(row: RateRow) -> int:
+    return POS_INF if row.end is None else row.end
+
+
 def select_payment_rows(rows: Sequence[RateRow]) -> list[RateRow]:
     """Drop NON_DIRECT_DEBIT rows that overlap a DIRECT_DEBIT row; keep everything else.
 
     Overlap (rather than identical periods) is compared, because the two payment methods'
     rows do not always start and end on the same instants.
     """
-    direct = [
-        (to_epoch(r.valid_from, NEG_INF), to_epoch(r.valid_to, POS_INF))
-        for r in rows
-        if r.payment_method == DIRECT_DEBIT
-    ]
+    direct = [(_start(r), _end(r)) for r in rows if r.payment_method == DIRECT_DEBIT]
     if not direct:
         return list(rows)
     kept: list[RateRow] = []
     for row in rows:
         if row.payment_method == NON_DIRECT_DEBIT:
-            start, end = to_epoch(row.valid_from, NEG_INF), to_epoch(row.valid_to, POS_INF)
+            start, end = _start(row), _end(row)
             if any(start < d_end and d_start < end for d_start, d_end in direct):
                 continue
         kept.append(row)
@@ -59,8 +63,8 @@ def rows_to_intervals(
     # collector, and only the intervals kept in the end get a Decimal.
     spans: list[tuple[int, int, int]] = []
     for index, row in enumerate(selected):
-        start = max(to_epoch(row.valid_from, NEG_INF), lo)
-        end = min(to_epoch(row.valid_to, POS_INF), hi)
+        start = max(_start(row), lo)
+        end = min(_end(row), hi)
         if start < end:
             spans.append((start, end, index))
     spans.sort(key=lambda span: span[0])

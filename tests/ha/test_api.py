@@ -162,7 +162,7 @@ async def test_product_and_rates(client: OctopusClient, fake_api: FakeOctopus) -
     assert len(rates) == 48
     assert all(isinstance(r.value_inc_vat, Decimal) for r in rates)
     noon = datetime(2025, 11, 1, 12, tzinfo=UTC)
-    at_noon = next(r for r in rates if r.valid_from == noon)
+    at_noon = next(r for r in rates if r.start == noon.timestamp())
     assert at_noon.value_inc_vat == fake_api.unit_rate_pence(tariff, noon)
     charges = await client.async_get_standing_charges("AGILE-24-10-01", tariff, day_from, day_to)
     assert charges

@@ -43,8 +43,8 @@ class StubClient:
         return [
             r
             for r in self.rows.get((tariff, kind), [])
-            if (r.valid_from is None or r.valid_from < min(end, self.published_until))
-            and (r.valid_to is None or r.valid_to > start)
+            if (r.start is None or r.start < min(end, self.published_until).timestamp())
+            and (r.end is None or r.end > start.timestamp())
         ]
 
     async def async_get_unit_rates(

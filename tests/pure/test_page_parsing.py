@@ -168,11 +168,12 @@ def test_parse_rate_keeps_decimal_precision_and_nulls() -> None:
     }
     rate = parse_rate(row)
     assert rate.value_inc_vat == Decimal("24.15")
-    assert rate.valid_to is None
+    assert rate.start == MIDNIGHT
+    assert rate.end is None
     assert rate.payment_method == "DIRECT_DEBIT"
     negative = parse_rate({**row, "value_inc_vat": -2.1, "valid_from": None, "payment_method": 3})
     assert negative.value_inc_vat == Decimal("-2.1")
-    assert negative.valid_from is None
+    assert negative.start is None
     assert negative.payment_method is None
 
 
@@ -184,6 +185,7 @@ def test_parse_rate_keeps_decimal_precision_and_nulls() -> None:
         {"value_exc_vat": float("inf")},
         {"value_exc_vat": False},
         {"valid_from": "soon"},
+        {"valid_to": 1717200000},
     ],
 )
 def test_parse_rate_rejects(change: dict[str, Any]) -> None:

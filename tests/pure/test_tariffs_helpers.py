@@ -84,7 +84,7 @@ def row(
         if exc is not None
         else str((inc / Decimal("1.05")).quantize(Decimal("0.0001"))),
         inc_vat=str(inc),
-        valid_from=start,
-        valid_to=end,
+        start=None if start is None else int(start.timestamp()),
+        end=None if end is None else int(end.timestamp()),
         payment_method=method,
     )
