@@ -45,6 +45,7 @@ from .parsing import (
     parse_product,
     results_of,
 )
+from .together import run_together
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -284,19 +285,10 @@ class OctopusClient:
         total = -(-first.count // size)
         if total > MAX_PAGES:
             raise OctopusResponseError("the API's pagination does not end")
-        semaphore = asyncio.Semaphore(PARALLEL_PAGES)
-
-        async def page(number: int) -> Page:
-            async with semaphore:
-                return await self._get_page(link.update_query(page=str(number)), hook)
-
-        try:
-            # A failed page cancels the others (no request is left running on its own).
-            async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(page(n)) for n in range(2, total + 1)]
-        except ExceptionGroup as err:
-            raise err.exceptions[0] from None
-        later = [task.result() for task in tasks]
+        later = await run_together(
+            (self._get_page(link.update_query(page=str(n)), hook) for n in range(2, total + 1)),
+            PARALLEL_PAGES,
+        )
         if any(p.count != first.count for p in later) or later[-1].next is not None:
             # The listing changed while it was read (rows published meanwhile): pages may
             # have shifted, so read it all again the plain way rather than miss a row.

@@ -34,6 +34,7 @@ from .engine import MeterEngine
 from .models import MeterConfig
 from .statistics import async_write_statistic, energy_metadata, money_metadata
 from .tariff_source import AccountPriceSource, PriceSource
+from .together import run_together
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -109,11 +110,11 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 )
                 for meter in meters_with_agreements(self.config_entry, self._agreements):
                     self.engines[meter.mpan].set_meter(meter)
-            # Tariffs first: new readings are then priced as they are stored.
-            for engine in self.engines.values():
-                await engine.async_refresh_tariffs(now)
-            for engine in self.engines.values():
-                await engine.async_fetch(now)
+            # Tariffs first: new readings are then priced as they are stored. Meters are
+            # independent, so their requests overlap (a first backfill waits on dozens).
+            engines = list(self.engines.values())
+            await run_together(engine.async_refresh_tariffs(now) for engine in engines)
+            await run_together(engine.async_fetch(now) for engine in engines)
         except OctopusAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"

@@ -198,8 +198,8 @@ def _number_text(value: object, name: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _epoch(value: str, name: str) -> int:
-    return int(parse_datetime(value, name).timestamp())
+def _epoch(value: str) -> int:
+    return int(parse_datetime(value).timestamp())
 
 
 def _optional_epoch(value: object, name: str) -> int | None:
@@ -208,9 +208,12 @@ def _optional_epoch(value: object, name: str) -> int | None:
     were just parsed."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return _epoch(value, name)
-    raise BadRowError(f"missing {name}")  # as parse_datetime says of what is not text
+    if not isinstance(value, str) or not value:
+        raise BadRowError(f"missing {name}")
+    try:
+        return _epoch(value)
+    except BadRowError:
+        raise BadRowError(f"unparseable {name}") from None
 
 
 def rate_hook(obj: dict[str, Any]) -> object:

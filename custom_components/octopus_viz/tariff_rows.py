@@ -63,8 +63,8 @@ def rows_to_intervals(
     # collector, and only the intervals kept in the end get a Decimal.
     spans: list[tuple[int, int, int]] = []
     for index, row in enumerate(selected):
-        start = max(_start(row), lo)
-        end = min(_end(row), hi)
+        start = lo if row.start is None or row.start < lo else row.start
+        end = hi if row.end is None or row.end > hi else row.end
         if start < end:
             spans.append((start, end, index))
     spans.sort(key=lambda span: span[0])
