@@ -26,15 +26,8 @@ from typing import Any, Final, Literal, Protocol
 
 from .api import OctopusError, OctopusNotFoundError
 from .models import Agreement, Direction, Product, RateRow
-from .tariff_model import (
-    NEG_INF,
-    POS_INF,
-    Tariff,
-    TariffCode,
-    from_epoch,
-    parse_tariff_code,
-    to_epoch,
-)
+from .rate_series import NEG_INF, POS_INF, from_epoch, to_epoch
+from .tariff_model import Tariff, TariffCode, parse_tariff_code
 from .tariff_rows import build_api_tariff
 from .tariff_timeline import Timeline
 

@@ -22,7 +22,8 @@ import math
 import time
 
 from .models import Direction
-from .tariff_model import HALF_HOUR, POS_INF, Band, RateInterval, Tariff, from_epoch
+from .rate_series import POS_INF, RateInterval, from_epoch
+from .tariff_model import HALF_HOUR, Band, Tariff
 from .tariff_timeline import Timeline
 
 # Costs and sums are computed exactly (the default 28-digit context would round a sum of
@@ -86,18 +87,32 @@ def _price(
     costs: list[Decimal | None] = []
     unpriced: list[list[int]] = []
     append = costs.append
+    # Metered kWh have three decimals and most tariffs a handful of rates, so over a segment
+    # longer than a half-hour (a band, a fixed rate) the same cost recurs all the time:
+    # computed once and shared (Decimals are immutable), it costs neither the multiplication
+    # nor another object for the garbage collector to walk. Keyed by the rate's identity
+    # (the timeline keeps every rate alive meanwhile). Half-hour segments (Agile) are
+    # priced directly: there, a table would only cost.
+    tables: dict[int, dict[float, Decimal]] = {}
+    table: dict[float, Decimal] | None = None
     with localcontext(_EXACT):
         for stamp, energy in zip(stamps, kwh, strict=True):
             while stamp >= seg_end:
-                _seg_start, seg_end, rate = next(segments)
+                seg_start, seg_end, rate = next(segments)
+                long = rate is not None and seg_end - seg_start > HALF_HOUR
+                table = tables.setdefault(id(rate), {}) if long else None
             if rate is None:
                 append(None)
                 if unpriced and unpriced[-1][1] == stamp:
                     unpriced[-1][1] = stamp + HALF_HOUR
                 else:
                     unpriced.append([stamp, stamp + HALF_HOUR])
-            else:
+            elif table is None:
                 append(Decimal(repr(energy)) * rate)
+            else:
+                if (cost := table.get(energy)) is None:
+                    cost = table[energy] = Decimal(repr(energy)) * rate
+                append(cost)
     return costs, unpriced
 
 

@@ -16,7 +16,7 @@ numbers are accepted on input (a float is read through its shortest repr: 0.1972
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -25,12 +25,12 @@ import re
 from typing import Any, Final
 
 from .models import Direction
+from .rate_series import RateInterval
 from .tariff_model import (
     E7_NIGHT_END_MINUTE,
     E7_NIGHT_START_MINUTE,
     LOCAL_TZ,
     Band,
-    RateInterval,
     Tariff,
     TariffConfigError,
     TariffIssue,
@@ -358,7 +358,7 @@ def _parse_intervals(
     return tuple(result)
 
 
-def _intervals_to_list(intervals: Sequence[RateInterval]) -> list[dict[str, str | None]]:
+def _intervals_to_list(intervals: Iterable[RateInterval]) -> list[dict[str, str | None]]:
     return [
         {
             "start": _format_instant(i.start),

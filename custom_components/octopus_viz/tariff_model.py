@@ -10,10 +10,9 @@ Pure Python (no Home Assistant). Conventions used by every tariff module:
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 import re
@@ -22,6 +21,13 @@ from zoneinfo import ZoneInfo
 
 from .const import LOCAL_TZ_NAME
 from .models import Direction
+from .rate_series import (
+    NEG_INF,
+    POS_INF,
+    Intervals,
+    RateSeries,
+    to_epoch,
+)
 
 LOCAL_TZ: Final = ZoneInfo(LOCAL_TZ_NAME)
 MINUTES_PER_DAY: Final = 1440
@@ -29,8 +35,6 @@ SLOTS_PER_DAY: Final = 48
 HALF_HOUR: Final = 1800
 DAY: Final = 86400
 # Sentinels standing for "open" ends; far outside any real epoch second yet still ints.
-NEG_INF: Final = -(2**62)
-POS_INF: Final = 2**62
 
 # Economy 7 night window in minutes of the UTC day. Economy 7 meters switch registers on GMT all
 # year (their clocks are not moved for BST), and the most common window is 00:30-07:30 GMT, i.e.
@@ -102,15 +106,6 @@ class Band:
         return f"{format_minute(self.start_minute)}-{format_minute(self.end_minute)}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RateInterval:
-    """A value in force over [start, end); end None means open-ended (UTC instants)."""
-
-    start: datetime
-    end: datetime | None
-    value: Decimal
-
-
 def band_issues(bands: Sequence[Band], tariff: str) -> list[TariffIssue]:
     """Every problem with a band set: off the half-hour grid, empty, overlapping or gaps.
 
@@ -158,20 +153,6 @@ def _band_issue(key: str, tariff: str, band: str, what: str) -> TariffIssue:
     )
 
 
-def to_epoch(instant: datetime | None, open_value: int) -> int:
-    """An aware datetime as whole epoch seconds; None maps to the given open sentinel."""
-    if instant is None:
-        return open_value
-    if instant.tzinfo is None:
-        raise ValueError(f"naive datetime {instant.isoformat()} (aware UTC expected)")
-    return int(instant.timestamp())
-
-
-def from_epoch(seconds: int) -> datetime:
-    """Epoch seconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, UTC)
-
-
 @lru_cache(maxsize=8192)
 def local_midnight_epoch(day: date) -> int:
     """Epoch seconds of 00:00 Europe/London on `day` (UK midnight always exists, never twice)."""
@@ -181,28 +162,6 @@ def local_midnight_epoch(day: date) -> int:
 def local_date_of(seconds: int) -> date:
     """The Europe/London calendar date containing the instant."""
     return datetime.fromtimestamp(seconds, LOCAL_TZ).date()
-
-
-class RateSeries:
-    """Sorted, non-overlapping intervals as parallel int/Decimal lists for bisection."""
-
-    __slots__ = ("ends", "starts", "values")
-
-    def __init__(self, intervals: Sequence[RateInterval], owner: str) -> None:
-        self.starts = [to_epoch(i.start, NEG_INF) for i in intervals]
-        self.ends = [to_epoch(i.end, POS_INF) for i in intervals]
-        self.values = [i.value for i in intervals]
-        for index, (start, end) in enumerate(zip(self.starts, self.ends, strict=True)):
-            if start >= end:
-                raise ValueError(f"{owner}: interval {index} ends before it starts")
-            if index and start < self.ends[index - 1]:
-                raise ValueError(f"{owner}: intervals overlap or are not sorted at {index}")
-
-    def value_at(self, seconds: int) -> Decimal | None:
-        index = bisect_right(self.starts, seconds) - 1
-        if index >= 0 and seconds < self.ends[index]:
-            return self.values[index]
-        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,11 +183,11 @@ class Tariff:
     valid_from: datetime | None = None
     valid_to: datetime | None = None
     bands: tuple[Band, ...] = ()
-    intervals: tuple[RateInterval, ...] = ()
-    night_intervals: tuple[RateInterval, ...] = ()
+    intervals: Intervals = ()
+    night_intervals: Intervals = ()
     night_window: tuple[int, int] = (E7_NIGHT_START_MINUTE, E7_NIGHT_END_MINUTE)
     standing_charge: Decimal | None = None
-    standing_charge_intervals: tuple[RateInterval, ...] = ()
+    standing_charge_intervals: Intervals = ()
     code: str | None = None  # the Octopus tariff code for API tariffs
     # Derived lookup structures, built once (excluded from equality and repr).
     _slot_rates: tuple[Decimal, ...] = field(init=False, repr=False, compare=False)
@@ -275,9 +234,9 @@ class Tariff:
         setattr_(self, "_slot_rates", tuple(slot_rates))
         setattr_(self, "_slot_bands", tuple(slot_bands))
         setattr_(self, "_sorted_bands", tuple(sorted(self.bands, key=lambda b: b.start_minute)))
-        setattr_(self, "_day", RateSeries(self.intervals, self.name))
-        setattr_(self, "_night", RateSeries(self.night_intervals, self.name))
-        setattr_(self, "_standing", RateSeries(self.standing_charge_intervals, self.name))
+        setattr_(self, "_day", RateSeries.of(self.intervals, self.name))
+        setattr_(self, "_night", RateSeries.of(self.night_intervals, self.name))
+        setattr_(self, "_standing", RateSeries.of(self.standing_charge_intervals, self.name))
         setattr_(self, "_span", span)
 
     @property

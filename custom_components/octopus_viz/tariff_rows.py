@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Final
 
 from .models import Agreement, Direction, RateRow
-from .tariff_model import NEG_INF, POS_INF, RateInterval, Tariff, from_epoch, to_epoch
+from .rate_series import NEG_INF, POS_INF, Intervals, RateSeries, to_epoch
+from .tariff_model import Tariff
 
 DIRECT_DEBIT: Final = "DIRECT_DEBIT"
 NON_DIRECT_DEBIT: Final = "NON_DIRECT_DEBIT"
@@ -51,8 +52,8 @@ def select_payment_rows(rows: Sequence[RateRow]) -> list[RateRow]:
 
 
 def rows_to_intervals(
-    rows: Sequence[RateRow], lo: int, hi: int, *, include_vat: bool = True
-) -> tuple[RateInterval, ...]:
+    rows: Sequence[RateRow], lo: int, hi: int, *, include_vat: bool = True, owner: str = ""
+) -> RateSeries:
     """Rows (pence) as sorted non-overlapping intervals (currency units) clipped to [lo, hi).
 
     Where rows still overlap after the payment-method choice, the later-starting row wins from
@@ -78,20 +79,15 @@ def rows_to_intervals(
         cleaned.append((start, end, index))
     # One Decimal per distinct price (Agile repeats its prices a lot).
     pounds: dict[str, Decimal] = {}
-    intervals: list[RateInterval] = []
-    for start, end, index in cleaned:
+    values: list[Decimal] = []
+    for _start, _end, index in cleaned:
         row = selected[index]
         text = row.inc_vat if include_vat else row.exc_vat
         if (value := pounds.get(text)) is None:
             value = pounds[text] = Decimal(text).scaleb(-2)  # exact: pence -> pounds
-        intervals.append(
-            RateInterval(
-                start=from_epoch(start),
-                end=None if end >= POS_INF else from_epoch(end),
-                value=value,
-            )
-        )
-    return tuple(intervals)
+        values.append(value)
+    starts = [start for start, _end, _index in cleaned]
+    return RateSeries(starts, [end for _start, end, _index in cleaned], values, owner)
 
 
 def build_api_tariff(
@@ -114,12 +110,14 @@ def build_api_tariff(
     """
     lo = to_epoch(agreement.valid_from, NEG_INF)
     hi = to_epoch(agreement.valid_to, POS_INF)
+    owner = agreement.tariff_code
+    night: Intervals = ()
     if night_rates:
-        day = rows_to_intervals(day_rates, lo, hi, include_vat=include_vat)
-        night = rows_to_intervals(night_rates, lo, hi, include_vat=include_vat)
+        day = rows_to_intervals(day_rates, lo, hi, include_vat=include_vat, owner=owner)
+        night = rows_to_intervals(night_rates, lo, hi, include_vat=include_vat, owner=owner)
     else:
-        day = rows_to_intervals(unit_rates or day_rates, lo, hi, include_vat=include_vat)
-        night = ()
+        rates = unit_rates or day_rates
+        day = rows_to_intervals(rates, lo, hi, include_vat=include_vat, owner=owner)
     return Tariff(
         name=name or agreement.tariff_code,
         direction=direction,
@@ -129,7 +127,7 @@ def build_api_tariff(
         intervals=day,
         night_intervals=night,
         standing_charge_intervals=rows_to_intervals(
-            standing_charges, lo, hi, include_vat=include_vat
+            standing_charges, lo, hi, include_vat=include_vat, owner=owner
         ),
         code=agreement.tariff_code,
     )

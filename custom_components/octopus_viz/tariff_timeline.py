@@ -20,16 +20,8 @@ from decimal import Decimal
 from typing import Final
 
 from .models import Direction
-from .tariff_model import (
-    NEG_INF,
-    POS_INF,
-    Tariff,
-    TariffConfigError,
-    TariffIssue,
-    from_epoch,
-    local_midnight_epoch,
-    to_epoch,
-)
+from .rate_series import NEG_INF, POS_INF, from_epoch, to_epoch
+from .tariff_model import Tariff, TariffConfigError, TariffIssue, local_midnight_epoch
 from .tariff_segments import Segment, tariff_segments
 
 # How far next_change looks before concluding the rate never changes (a flat open tariff

@@ -11,6 +11,7 @@ Pricing of readings lives in pricing.py.
 
 from __future__ import annotations
 
+from .rate_series import RateInterval
 from .tariff_config import (
     DIRECTION_TO_UNIT,
     UNIT_EXPORT,
@@ -27,7 +28,6 @@ from .tariff_model import (
     E7_NIGHT_START_MINUTE,
     LOCAL_TZ,
     Band,
-    RateInterval,
     Tariff,
     TariffCode,
     TariffConfigError,

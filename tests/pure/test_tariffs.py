@@ -324,7 +324,8 @@ def test_tariff_invariants() -> None:
 
 
 def test_band_issue_edge_cases() -> None:
-    from custom_components.octopus_viz.tariff_model import RateSeries, band_issues
+    from custom_components.octopus_viz.rate_series import RateSeries
+    from custom_components.octopus_viz.tariff_model import band_issues
 
     outside = [Band(start_minute=0, end_minute=1500, rate=Decimal(1))]
     assert [i.key for i in band_issues(outside, "t")] == ["invalid_band_time"]
@@ -334,4 +335,4 @@ def test_band_issue_edge_cases() -> None:
     assert caught.value.band == "00:00-25:00"
     backwards = RateInterval(start=utc(2024, 2, 1), end=utc(2024, 1, 1), value=Decimal(1))
     with pytest.raises(ValueError, match="ends before it starts"):
-        RateSeries([backwards], "t")
+        RateSeries.of((backwards,), "t")

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
 from custom_components.octopus_viz.models import Agreement, Direction
+from custom_components.octopus_viz.rate_series import RateInterval, RateSeries
 from custom_components.octopus_viz.tariffs import (
+    Tariff,
     Timeline,
     build_api_tariff,
     rows_to_intervals,
@@ -135,3 +139,30 @@ def test_single_register_rows_may_come_as_day_rates() -> None:
     assert tariff.name == "Outgoing"
     assert not tariff.is_economy7
     assert Timeline([tariff]).rate_at(utc(2030, 1, 1)) == Decimal("0.15")
+
+
+def test_intervals_from_rows_are_columns_read_as_objects() -> None:
+    """API tariffs keep their intervals as columns; read as a sequence they are objects."""
+    rows = [
+        row("10", utc(2025, 1, 1), utc(2025, 1, 1, 0, 30)),
+        row("12", utc(2025, 1, 1, 0, 30), None),
+    ]
+    series = rows_to_intervals(rows, 0, 2**62, owner="T")
+    expected = (
+        RateInterval(start=utc(2025, 1, 1), end=utc(2025, 1, 1, 0, 30), value=Decimal("0.10")),
+        RateInterval(start=utc(2025, 1, 1, 0, 30), end=None, value=Decimal("0.12")),
+    )
+    assert len(series) == 2
+    assert series[1] == expected[1]
+    assert tuple(series) == expected
+    assert series == expected
+    assert series == RateSeries.of(expected, "T")
+    assert hash(series) == hash(RateSeries.of(expected, "T"))
+    assert series != "not intervals"
+    assert RateSeries.of(series, "T") is series
+    # A tariff built from either form prices the same.
+    for intervals in (series, expected):
+        tariff = Tariff(name="T", direction=Direction.IMPORT, intervals=intervals)
+        assert Timeline([tariff]).rate_at(utc(2025, 1, 2)) == Decimal("0.12")
+    with pytest.raises(ValueError, match="T: intervals overlap"):
+        RateSeries([0, 10], [20, 30], [Decimal(1), Decimal(2)], "T")
