@@ -11,8 +11,10 @@ rewritten.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -74,16 +76,22 @@ def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
     return _metadata(stat_id, name, currency, None)
 
 
-def running_rows(hourly: Hourly, anchor: float) -> list[StatisticData]:
-    """Hour values into rows with a running sum continuing from `anchor`."""
-    rows: list[StatisticData] = []
-    append = rows.append
-    total = anchor
-    for hour, value in zip(hourly.hours, hourly.values, strict=True):
-        total += value
-        # A plain dict literal: StatisticData is a TypedDict, and calling it costs ~3x.
-        append({"start": datetime.fromtimestamp(hour, UTC), "state": value, "sum": total})
-    return rows
+def running_sums(values: Sequence[float], anchor: float) -> list[float]:
+    """The running sum after each hour, continuing from `anchor`."""
+    return list(accumulate(values, initial=anchor))[1:]
+
+
+def statistic_rows(
+    hourly: Hourly, sums: Sequence[float], begin: int, end: int
+) -> list[StatisticData]:
+    """Rows of the hours in [begin, end) (made per chunk as it is handed over: years of
+    hours never exist as 100,000 dicts of ours at once)."""
+    hours, values = hourly.hours, hourly.values
+    # A plain dict literal: StatisticData is a TypedDict, and calling it costs ~3x.
+    return [
+        {"start": datetime.fromtimestamp(hours[i], UTC), "state": values[i], "sum": sums[i]}
+        for i in range(begin, min(end, len(hours)))
+    ]
 
 
 async def async_sum_before(hass: HomeAssistant, stat_id: str, when: datetime) -> float:
@@ -119,10 +127,11 @@ async def async_write_statistic(
         return 0
     first = datetime.fromtimestamp(hourly.hours[0], UTC)
     anchor = await async_sum_before(hass, metadata["statistic_id"], first)
-    rows = await hass.async_add_executor_job(running_rows, hourly, anchor)
+    sums = await hass.async_add_executor_job(running_sums, hourly.values, anchor)
     # The recorder validates rows in the event loop as they are queued: hand them over in
     # chunks so years of hours never stall the loop (each chunk is an upsert of its own).
-    for index in range(0, len(rows), WRITE_CHUNK):
-        async_add_external_statistics(hass, metadata, rows[index : index + WRITE_CHUNK])
+    for index in range(0, len(sums), WRITE_CHUNK):
+        rows = statistic_rows(hourly, sums, index, index + WRITE_CHUNK)
+        async_add_external_statistics(hass, metadata, rows)
         await asyncio.sleep(0)
-    return len(rows)
+    return len(sums)
