@@ -110,11 +110,8 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 )
                 for meter in meters_with_agreements(self.config_entry, self._agreements):
                     self.engines[meter.mpan].set_meter(meter)
-            # Tariffs first: new readings are then priced as they are stored. Meters are
-            # independent, so their requests overlap (a first backfill waits on dozens).
-            engines = list(self.engines.values())
-            await run_together(engine.async_refresh_tariffs(now) for engine in engines)
-            await run_together(engine.async_fetch(now) for engine in engines)
+            # Meters are independent, so their requests overlap.
+            await run_together(engine.async_update(now) for engine in self.engines.values())
         except OctopusAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"

@@ -8,6 +8,8 @@ transaction as the readings, and cleared only once the statistics from it were q
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -154,17 +156,45 @@ class MeterEngine:
         newest_end = datetime.fromtimestamp(last + HALF_HOUR_SECONDS, UTC)
         return max(min(newest_end - REFETCH_WINDOW, now), self.history_start())
 
-    async def async_fetch(self, now: datetime) -> None:
-        """Fetch from the newest cached reading (minus the re-fetch window) up to now."""
+    async def async_update(self, now: datetime) -> None:
+        """Refresh the tariffs and fetch new readings, the two overlapping (a first backfill
+        waits on dozens of requests): readings are stored only once the tariffs are
+        current, as they are priced on the way in."""
+        tariffs = asyncio.ensure_future(self.async_refresh_tariffs(now))
+        try:
+            await self.async_fetch(now, tariffs)
+        finally:
+            tariffs.cancel()  # a fetch that failed first leaves no refresh running alone
+
+    async def async_fetch(self, now: datetime, before_store: Awaitable[None] | None = None) -> None:
+        """Fetch from the newest cached reading (minus the re-fetch window) up to now.
+
+        Windows are stored (and committed) in order; the next one is asked for while the
+        previous one is stored. `before_store` is awaited before anything is stored.
+        """
         start = self._fetch_start(now)
+        windows: list[tuple[datetime, datetime]] = []
         while start < now:
-            end = min(start + BACKFILL_WINDOW, now)
-            readings = await self.client.async_get_consumption(
-                self.meter.mpan, self.meter.serial, start, end
-            )
-            await self._async_store(readings)
-            start = end
+            windows.append((start, min(start + BACKFILL_WINDOW, now)))
+            start = windows[-1][1]
+        pending = [asyncio.ensure_future(self._async_get(w)) for w in windows[:1]]
+        try:
+            if before_store is not None:
+                await before_store
+            for index in range(len(windows)):
+                readings = await pending.pop()
+                if index + 1 < len(windows):
+                    pending.append(asyncio.ensure_future(self._async_get(windows[index + 1])))
+                await self._async_store(readings)
+        finally:
+            for task in pending:
+                task.cancel()
         self.refetch_from = None
+
+    async def _async_get(self, window: tuple[datetime, datetime]) -> HalfHourReadings:
+        return await self.client.async_get_consumption(
+            self.meter.mpan, self.meter.serial, window[0], window[1]
+        )
 
     async def _async_store(self, readings: HalfHourReadings) -> None:
         # Priced on the way in (tariffs are refreshed before readings are fetched), so the
