@@ -14,7 +14,6 @@ import sys
 import time
 
 from custom_components.octopus_viz.aggregation import (
-    hourly_sums,
     kwh_heatmap,
     profile,
     summary,
@@ -92,10 +91,6 @@ def benchmark(years: int = 1, repeat: int = 5) -> dict[str, float]:
             lambda: kwh_heatmap(imp, start, end, minus=exp), repeat
         ),
         "money heatmap, one meter": best_ms(lambda: value_heatmap(imp, start, end), repeat),
-        "hourly sums, one meter, whole span": best_ms(
-            lambda: hourly_sums(imp, datetime(first.year, first.month, first.day, tzinfo=UTC)),
-            repeat,
-        ),
         "websocket answer (net profile + net heatmap + JSON)": best_ms(websocket_answer, repeat),
     }
 

@@ -22,7 +22,6 @@ from decimal import Decimal
 import math
 from operator import add, sub
 
-from .const import HALF_HOUR_SECONDS
 from .periods import (
     SLOT_LABELS,
     SLOTS_PER_DAY,
@@ -31,7 +30,6 @@ from .periods import (
     epoch_seconds,
     iter_dates,
     period_bounds,
-    utc_from_epoch,
 )
 from .series import ZERO, HalfHourSeries, Window
 
@@ -133,22 +131,6 @@ class Heatmap[T: (float, Decimal)]:
     cells: tuple[tuple[T | None, ...], ...]
     minimum: T | None
     maximum: T | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HourSum:
-    """A UTC hour of a meter, for statistics.
-
-    Emitted as soon as one of its half-hours is present (`half_hours` 1 or 2): when the other
-    arrives the hour is computed again and rewritten. `value` sums the priced half-hours and is
-    None if none is priced; `unpriced` counts the others.
-    """
-
-    start: datetime
-    kwh: float
-    value: Decimal | None
-    half_hours: int
-    unpriced: int
 
 
 def totals(
@@ -290,40 +272,6 @@ def value_heatmap(
         plus_w.priced,
         (minus_w.value, minus_w.priced) if minus_w is not None else None,
     )
-
-
-def hourly_sums(
-    series: HalfHourSeries, since: datetime, until: datetime | None = None
-) -> list[HourSum]:
-    """UTC hours with data from `since` (aware, on the hour) to `until` (exclusive, or the end).
-
-    Raises ValueError if `since` or `until` is naive or not on the hour.
-    """
-    start = epoch_seconds(since)
-    end = epoch_seconds(until) if until is not None else None
-    if start % HOUR_SECONDS or (end is not None and end % HOUR_SECONDS):
-        raise ValueError("hourly sums must start and end on the hour")
-    lo = series.index_range(start, start)[0]
-    hi = len(series) if end is None else series.index_range(end, end)[0]
-    epochs, kwh, values = series.epochs, series.kwh, series.values
-    hours: list[HourSum] = []
-    i = lo
-    while i < hi:
-        hour = epochs[i] - epochs[i] % HOUR_SECONDS
-        # The second half-hour of the hour, if present, is the very next reading.
-        j = i + 2 if i + 1 < hi and epochs[i + 1] == hour + HALF_HOUR_SECONDS else i + 1
-        priced = [v for v in values[i:j] if v is not None]
-        hours.append(
-            HourSum(
-                start=utc_from_epoch(hour),
-                kwh=math.fsum(kwh[i:j]),
-                value=sum(priced, ZERO) if priced else None,
-                half_hours=j - i,
-                unpriced=j - i - len(priced),
-            )
-        )
-        i = j
-    return hours
 
 
 def _index_range(series: HalfHourSeries, start_date: date, end_date: date) -> tuple[int, int]:

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from custom_components.octopus_viz.aggregation import (
-    hourly_sums,
     kwh_heatmap,
     profile,
     summary,
@@ -261,31 +260,6 @@ def test_net_heatmap_and_unpriced_cells() -> None:
     assert money.cells[0][:2] == (D(1), None)  # the second half-hour is unpriced
     net_money = value_heatmap(imported, day, day, minus=exported)
     assert net_money.cells[0][:4] == (D(1), D("-0.1"), D("-0.4"), None)
-
-
-# --- hourly sums ----------------------------------------------------------------------------
-
-
-def test_hourly_sums_pair_half_hours_and_emit_incomplete_hours() -> None:
-    series = HalfHourSeries.from_columns(
-        [utc(2025, 1, 1, 0), utc(2025, 1, 1, 0, 30), utc(2025, 1, 1, 1, 30), utc(2025, 1, 1, 3)],
-        [1.0, 2.0, 4.0, 8.0],
-        [D(1), None, None, D(3)],
-    )
-    hours = hourly_sums(series, utc(2025, 1, 1))
-    assert [(h.start, h.kwh, h.value, h.half_hours, h.unpriced) for h in hours] == [
-        (utc(2025, 1, 1, 0), 3.0, D(1), 2, 1),
-        (utc(2025, 1, 1, 1), 4.0, None, 1, 1),
-        (utc(2025, 1, 1, 3), 8.0, D(3), 1, 0),
-    ]
-    assert [h.start for h in hourly_sums(series, utc(2025, 1, 1, 1), utc(2025, 1, 1, 3))] == [
-        utc(2025, 1, 1, 1)
-    ]
-    assert hourly_sums(series, utc(2025, 1, 2)) == []
-    with pytest.raises(ValueError, match="on the hour"):
-        hourly_sums(series, utc(2025, 1, 1, 0, 30))
-    with pytest.raises(ValueError, match="on the hour"):
-        hourly_sums(series, utc(2025, 1, 1), utc(2025, 1, 1, 2, 30))
 
 
 # --- JSON -----------------------------------------------------------------------------------

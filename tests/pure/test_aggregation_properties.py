@@ -16,13 +16,13 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.octopus_viz.aggregation import (
-    hourly_sums,
     kwh_heatmap,
     profile,
     totals,
     value_heatmap,
 )
 from custom_components.octopus_viz.periods import iter_dates
+from custom_components.octopus_viz.processing import Columns, hourly_energy, hourly_money
 from custom_components.octopus_viz.series import HalfHourSeries
 
 LONDON = ZoneInfo("Europe/London")
@@ -171,26 +171,20 @@ def test_totals_of_adjacent_periods_add_up(case: tuple[Rows, Rows, date, date], 
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(ANCHORS).flatmap(rows_near))
-def test_hourly_sums_add_up_to_the_total(rows: Rows) -> None:
-    series = build(rows)
-    since = ANCHORS[0].replace(year=2024, month=1)
-    hours = hourly_sums(series, since)
-    assert sum(h.half_hours for h in hours) == len(rows)
-    assert math.fsum(h.kwh for h in hours) == pytest.approx(math.fsum(r[1] for r in rows))
-    assert sum((h.value or Decimal(0) for h in hours), Decimal(0)) == priced_sum(
-        [r[2] for r in rows]
+def test_hourly_statistics_add_up_to_the_total(rows: Rows) -> None:
+    """The hours written to the statistics (across clock changes) hold every half-hour once."""
+    columns = Columns(
+        [int(r[0].timestamp()) for r in rows], [r[1] for r in rows], [r[2] for r in rows]
     )
-    assert sum(h.unpriced for h in hours) == sum(1 for r in rows if r[2] is None)
-    starts = [h.start for h in hours]
-    assert starts == sorted(set(starts))
-    assert all(s.minute == 0 and s.second == 0 for s in starts)
-    assert {r[0].replace(minute=0) for r in rows} == set(starts)
-    for hour in hours:
-        inside = [r for r in rows if hour.start <= r[0] < hour.start + timedelta(hours=1)]
-        assert hour.half_hours == len(inside)
-        assert hour.value == (
-            priced_sum([r[2] for r in inside]) if any(r[2] is not None for r in inside) else None
-        )
+    energy, money = hourly_energy(columns, 0), hourly_money(columns, 0)
+    assert energy.hours == money.hours == sorted(set(energy.hours))
+    assert all(hour % 3600 == 0 for hour in energy.hours)
+    assert {int(r[0].timestamp()) // 3600 * 3600 for r in rows} == set(energy.hours)
+    assert math.fsum(energy.values) == pytest.approx(math.fsum(r[1] for r in rows))
+    assert math.fsum(money.values) == pytest.approx(float(priced_sum([r[2] for r in rows])))
+    for hour, kwh in zip(energy.hours, energy.values, strict=True):
+        inside = [r[1] for r in rows if hour <= r[0].timestamp() < hour + 3600]
+        assert kwh == pytest.approx(math.fsum(inside))
 
 
 @settings(max_examples=60, deadline=None)
