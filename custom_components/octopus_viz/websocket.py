@@ -13,6 +13,7 @@ from homeassistant.components.websocket_api.connection import ActiveConnection
 from homeassistant.components.websocket_api.decorators import websocket_command
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.translation import async_get_exception_message
 from homeassistant.util import dt as dt_util
 import probatio
 from probatio.markers import Marker
@@ -53,7 +54,16 @@ def _answer(
         result = build(entry.runtime_data.data, start, end, flow, unit)
     except QueryError as err:
         code = "not_found" if err.translation_key in _NOT_FOUND else "invalid_format"
-        connection.send_error(msg["id"], code, _message(err))
+        placeholders = dict(err.placeholders)
+        connection.send_error(
+            msg["id"],
+            code,
+            # English, from translations/en.json; the frontend may translate from the key.
+            async_get_exception_message(DOMAIN, err.translation_key, placeholders),
+            translation_key=err.translation_key,
+            translation_domain=DOMAIN,
+            translation_placeholders=placeholders,
+        )
         return
     result["entry_id"] = entry.entry_id
     result["title"] = entry.title
@@ -62,25 +72,6 @@ def _answer(
 
 # The account asked for (or any account) is missing; every other error is bad input.
 _NOT_FOUND = frozenset({"entry_not_found", "entry_not_loaded", "entry_required", "no_entry"})
-
-
-def _message(err: QueryError) -> str:
-    """English text of a query error (websocket errors are not translated by HA)."""
-    text = _MESSAGES.get(err.translation_key, err.translation_key)
-    return text.format(**err.placeholders)
-
-
-_MESSAGES = {
-    "entry_not_found": "No Octopus Viz account with id {entry_id}.",
-    "entry_not_loaded": "The Octopus Viz account {entry_id} is not loaded.",
-    "no_entry": "No Octopus Viz account is configured.",
-    "entry_required": "Several Octopus Viz accounts are configured: set entry_id.",
-    "end_before_start": "The end date {end} is before the start date {start}.",
-    "start_and_end_required": "Give both start and end dates.",
-    "period_too_long": "A period can span at most {days} days.",
-    "unknown_period": "Unknown period {period}.",
-    "no_meter_for_flow": "No meter measures {flow}.",
-}
 
 
 @websocket_command({probatio.Required("type"): f"{DOMAIN}/profile", **_QUERY})
