@@ -25,7 +25,7 @@ import logging
 from typing import Any, Final, Literal, Protocol
 
 from .api import OctopusError, OctopusNotFoundError
-from .models import Agreement, Direction, Product, RateRow
+from .models import Agreement, Direction, Product, RateRow, rate_row
 from .rate_series import NEG_INF, POS_INF, from_epoch, to_epoch
 from .tariff_model import Tariff, TariffCode, parse_tariff_code
 from .tariff_rows import build_api_tariff
@@ -81,6 +81,12 @@ class TariffLoad:
     failures: tuple[AgreementFailure, ...] = ()
 
 
+def _key(row: RateRow) -> tuple[int, str | None]:
+    """A row's identity: a re-published row (same start and payment method) replaces it."""
+    _exc, _inc, start, _end, method = row
+    return (NEG_INF if start is None else start, method)
+
+
 class _RowSeries:
     """Rows fetched for one tariff code and rate kind, and the spans they cover."""
 
@@ -111,7 +117,7 @@ class _RowSeries:
     def merge(self, rows: Sequence[RateRow], span: tuple[int, int], fetched_at: int) -> None:
         """Add fetched rows (a re-published row replaces its stored version) and the span."""
         for row in rows:
-            self.rows[(NEG_INF if row.start is None else row.start, row.payment_method)] = row
+            self.rows[_key(row)] = row
         if span[0] < span[1]:
             spans = sorted([*self.covered, span])
             merged: list[tuple[int, int]] = [spans[0]]
@@ -142,14 +148,14 @@ class _RowSeries:
             for text in (exc, inc):
                 if not Decimal(text).is_finite():  # InvalidOperation for text that is no number
                     raise ValueError(f"stored rate {text!r}")
-            row = RateRow(
+            row = rate_row(
                 exc_vat=str(exc),
                 inc_vat=str(inc),
                 start=None if start is None else int(start),
                 end=None if end is None else int(end),
                 payment_method=method,
             )
-            series.rows[(NEG_INF if row.start is None else row.start, method)] = row
+            series.rows[_key(row)] = row
         return series
 
 

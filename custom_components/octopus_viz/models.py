@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -115,30 +113,24 @@ class Reading:
     kwh: float
 
 
-class RateRow(NamedTuple):
-    """A unit rate (pence/kWh) or standing charge (pence/day) row as published.
+# A unit rate (pence/kWh) or standing charge (pence/day) row as published:
+# (exc_vat, inc_vat, start, end, payment_method), the values as exact decimal text, validity
+# [start, end) in UTC epoch seconds (None: open-ended). A plain tuple of strings, ints and
+# None, which Python's garbage collector stops tracking (a named tuple or a Decimal it
+# tracks for ever): a meter on Agile keeps 50,000 of them. Read it by unpacking.
+type RateRow = tuple[str, str, int | None, int | None, str | None]
 
-    Validity is [start, end) in UTC epoch seconds (None: open-ended). The values are kept as
-    exact decimal text and read as Decimal on demand: a tuple of strings, ints and None is
-    not tracked by Python's garbage collector (a Decimal is), and a meter on Agile keeps
-    50,000 of these rows, which are compared and stored by their epoch seconds.
-    """
 
-    exc_vat: str
-    inc_vat: str
-    start: int | None
-    end: int | None
-    payment_method: str | None = None
-
-    @property
-    def value_exc_vat(self) -> Decimal:
-        """Pence excluding VAT."""
-        return Decimal(self.exc_vat)
-
-    @property
-    def value_inc_vat(self) -> Decimal:
-        """Pence including VAT."""
-        return Decimal(self.inc_vat)
+def rate_row(
+    *,
+    exc_vat: str,
+    inc_vat: str,
+    start: int | None,
+    end: int | None,
+    payment_method: str | None = None,
+) -> RateRow:
+    """A rate row, its fields named."""
+    return (exc_vat, inc_vat, start, end, payment_method)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,7 +23,7 @@ import math
 from typing import Any
 
 from .const import HALF_HOUR_SECONDS
-from .models import HalfHourReadings, RateRow
+from .models import HalfHourReadings, RateRow, rate_row
 from .parsing import (
     LOCAL_TZ,
     BadRowError,
@@ -176,7 +176,7 @@ def parse_rate(row: object) -> RateRow:
 
 def _rate_of(row: Mapping[str, Any]) -> RateRow:
     payment = row.get("payment_method")
-    return RateRow(
+    return rate_row(
         exc_vat=_number_text(required_field(row, "value_exc_vat"), "value_exc_vat"),
         inc_vat=_number_text(required_field(row, "value_inc_vat"), "value_inc_vat"),
         # null is meaningful (open-ended), a missing key is not.
@@ -235,7 +235,7 @@ def parse_rates(rows: Sequence[object], report: RowReport) -> list[RateRow]:
     kept: list[RateRow] = []
     for row in rows:
         try:
-            if isinstance(row, RateRow):
+            if type(row) is tuple:  # parsed by rate_hook (JSON itself has no tuples)
                 kept.append(row)
             elif isinstance(row, BadRow):
                 raise BadRowError(row.reason)  # noqa: TRY301 - counted like any bad row

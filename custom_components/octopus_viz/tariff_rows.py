@@ -24,12 +24,9 @@ DIRECT_DEBIT: Final = "DIRECT_DEBIT"
 NON_DIRECT_DEBIT: Final = "NON_DIRECT_DEBIT"
 
 
-def _start(row: RateRow) -> int:
-    return NEG_INF if row.start is None else row.start
-
-
-def _end(row: RateRow) -> int:
-    return POS_INF if row.end is None else row.end
+def _span(row: RateRow) -> tuple[int, int]:
+    _exc, _inc, start, end, _method = row
+    return (NEG_INF if start is None else start, POS_INF if end is None else end)
 
 
 def select_payment_rows(rows: Sequence[RateRow]) -> list[RateRow]:
@@ -38,13 +35,13 @@ def select_payment_rows(rows: Sequence[RateRow]) -> list[RateRow]:
     Overlap (rather than identical periods) is compared, because the two payment methods'
     rows do not always start and end on the same instants.
     """
-    direct = [(_start(r), _end(r)) for r in rows if r.payment_method == DIRECT_DEBIT]
+    direct = [_span(row) for row in rows if row[4] == DIRECT_DEBIT]
     if not direct:
         return list(rows)
     kept: list[RateRow] = []
     for row in rows:
-        if row.payment_method == NON_DIRECT_DEBIT:
-            start, end = _start(row), _end(row)
+        if row[4] == NON_DIRECT_DEBIT:
+            start, end = _span(row)
             if any(start < d_end and d_start < end for d_start, d_end in direct):
                 continue
         kept.append(row)
@@ -63,9 +60,9 @@ def rows_to_intervals(
     # Spans hold an index, not the price: tuples of ints are not tracked by the garbage
     # collector, and only the intervals kept in the end get a Decimal.
     spans: list[tuple[int, int, int]] = []
-    for index, row in enumerate(selected):
-        start = lo if row.start is None or row.start < lo else row.start
-        end = hi if row.end is None or row.end > hi else row.end
+    for index, (_exc, _inc, row_start, row_end, _method) in enumerate(selected):
+        start = lo if row_start is None or row_start < lo else row_start
+        end = hi if row_end is None or row_end > hi else row_end
         if start < end:
             spans.append((start, end, index))
     spans.sort(key=lambda span: span[0])
@@ -81,8 +78,8 @@ def rows_to_intervals(
     pounds: dict[str, Decimal] = {}
     values: list[Decimal] = []
     for _start, _end, index in cleaned:
-        row = selected[index]
-        text = row.inc_vat if include_vat else row.exc_vat
+        exc, inc, *_ = selected[index]
+        text = inc if include_vat else exc
         if (value := pounds.get(text)) is None:
             value = pounds[text] = Decimal(text).scaleb(-2)  # exact: pence -> pounds
         values.append(value)

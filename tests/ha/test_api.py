@@ -160,10 +160,9 @@ async def test_product_and_rates(client: OctopusClient, fake_api: FakeOctopus) -
         "AGILE-24-10-01", tariff, "standard", day_from, day_to
     )
     assert len(rates) == 48
-    assert all(isinstance(r.value_inc_vat, Decimal) for r in rates)
     noon = datetime(2025, 11, 1, 12, tzinfo=UTC)
-    at_noon = next(r for r in rates if r.start == noon.timestamp())
-    assert at_noon.value_inc_vat == fake_api.unit_rate_pence(tariff, noon)
+    _exc, inc_vat, *_ = next(r for r in rates if r[2] == noon.timestamp())
+    assert Decimal(inc_vat) == fake_api.unit_rate_pence(tariff, noon)
     charges = await client.async_get_standing_charges("AGILE-24-10-01", tariff, day_from, day_to)
     assert charges
     assert fake_api.requests[-1].query["page_size"] == "1500"

@@ -86,7 +86,7 @@ async def served(hass: HomeAssistant) -> AsyncIterator[tuple[Listing, OctopusCli
 
 async def _rates(client: OctopusClient) -> list[int]:
     rows = await client.async_get_unit_rates("P", "T", "standard", START, START + timedelta(days=1))
-    return [int(r.value_exc_vat) for r in rows]
+    return [int(exc_vat) for exc_vat, *_ in rows]
 
 
 async def test_pages_after_the_first_are_asked_for_together(

@@ -43,8 +43,8 @@ class StubClient:
         return [
             r
             for r in self.rows.get((tariff, kind), [])
-            if (r.start is None or r.start < min(end, self.published_until).timestamp())
-            and (r.end is None or r.end > start.timestamp())
+            if (r[2] is None or r[2] < min(end, self.published_until).timestamp())
+            and (r[3] is None or r[3] > start.timestamp())
         ]
 
     async def async_get_unit_rates(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 import gc
 import json
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.octopus_viz.models import RateRow
 from custom_components.octopus_viz.page_parsing import (
     BadRow,
     consumption_columns,
@@ -166,15 +164,18 @@ def test_parse_rate_keeps_decimal_precision_and_nulls() -> None:
         "valid_to": None,
         "payment_method": "DIRECT_DEBIT",
     }
-    rate = parse_rate(row)
-    assert rate.value_inc_vat == Decimal("24.15")
-    assert rate.start == MIDNIGHT
-    assert rate.end is None
-    assert rate.payment_method == "DIRECT_DEBIT"
+    # Exact decimal text (24.15 stays 24.15), epoch seconds, the payment method.
+    assert parse_rate(row) == ("23.0", "24.15", MIDNIGHT, None, "DIRECT_DEBIT")
     negative = parse_rate({**row, "value_inc_vat": -2.1, "valid_from": None, "payment_method": 3})
-    assert negative.value_inc_vat == Decimal("-2.1")
-    assert negative.start is None
-    assert negative.payment_method is None
+    assert negative == ("23.0", "-2.1", None, None, None)
+    assert parse_rate({**row, "value_exc_vat": 20, "value_inc_vat": "21.000"})[:2] == (
+        "20",
+        "21.000",
+    )
+    # A plain tuple of atoms: the garbage collector stops tracking it.
+    rows = [parse_rate(row)]
+    gc.collect()
+    assert not gc.is_tracked(rows[0])
 
 
 @pytest.mark.parametrize(
@@ -213,9 +214,9 @@ def test_rate_rows_decoded_by_the_hook_count_like_raw_ones() -> None:
     rows = page.results
     assert page.next is None
     assert isinstance(rows[0], BadRow)
-    assert isinstance(rows[1], RateRow)
+    assert rows[1] == ("1", "1.05", MIDNIGHT, None, None)
     assert rows[2] == {"other": 1}  # not a rate row: left for parse_rates to reject
     report = RowReport()
     kept = parse_rates(rows, report)
-    assert [r.value_inc_vat for r in kept] == [Decimal("1.05")]
+    assert [inc for _exc, inc, *_ in kept] == ["1.05"]
     assert report.reasons == {"missing valid_from": 1, "missing value_exc_vat": 1}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from custom_components.octopus_viz.models import Direction, RateRow
+from custom_components.octopus_viz.models import Direction, RateRow, rate_row
 from custom_components.octopus_viz.tariffs import Band, Tariff
 
 FLUX_IMPORT: dict[str, Any] = {
@@ -79,7 +79,7 @@ def row(
 ) -> RateRow:
     """A published row (pence); exc-VAT defaults to inc-VAT / 1.05 rounded."""
     inc = Decimal(pence)
-    return RateRow(
+    return rate_row(
         exc_vat=exc
         if exc is not None
         else str((inc / Decimal("1.05")).quantize(Decimal("0.0001"))),
