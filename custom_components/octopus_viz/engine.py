@@ -23,7 +23,7 @@ from .cache import ReadingCache
 from .const import DOMAIN, HALF_HOUR_SECONDS
 from .data import MeterSnapshot
 from .models import HalfHourReadings, MeterConfig
-from .periods import date_of_day_number, local_midnight, local_position
+from .periods import date_of_day_number, local_midnight, local_position, local_slot
 from .processing import (
     Columns,
     Hourly,
@@ -39,6 +39,7 @@ from .tariff_source import PriceSource
 
 _LOGGER = logging.getLogger(__name__)
 
+_HALF_HOUR = timedelta(seconds=HALF_HOUR_SECONDS)
 # Re-asked on every poll: Octopus delivers late readings and corrections within days.
 REFETCH_WINDOW = timedelta(days=7)
 # 24,000 half-hours: one request per window even with the extra row the API may add.
@@ -306,8 +307,10 @@ class MeterEngine:
         if not self._unpriced or not self.source.ready:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
             return
+        # UK days, first and last inclusive (the runs are UTC instants, the end exclusive).
         shown = ", ".join(
-            f"{a.date().isoformat()} to {b.date().isoformat()}" for a, b in self._unpriced[:5]
+            f"{local_slot(a)[0].isoformat()} to {local_slot(b - _HALF_HOUR)[0].isoformat()}"
+            for a, b in self._unpriced[:5]
         )
         if len(self._unpriced) > 5:
             shown += f" (+{len(self._unpriced) - 5})"

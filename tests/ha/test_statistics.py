@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from homeassistant.components.recorder.statistics import async_list_statistic_ids
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -218,3 +219,50 @@ async def test_standing_charges_option_rewrites_costs(
     _, revenue = expected_day(fake_api, DEMO_EXPORT_MPAN, day)
     _, change = await day_change(hass, EXPORT_REVENUE, day)
     assert change == pytest.approx(float(revenue), abs=1e-6)
+
+
+async def test_unpriced_half_hours_raise_a_repair_issue_until_covered(
+    hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
+) -> None:
+    """A custom tariff that starts after the history leaves days unpriced: a repair issue
+    names them (UK days, inclusive) until a tariff covers them."""
+
+    def flat(valid_from: str) -> dict[str, object]:
+        return {
+            "name": "Flat 30p",
+            "unit": "electricity_importing_kwh",
+            "currency": "GBP",
+            "valid_from": valid_from,
+            "rates": [{"interval_start": "00:00", "interval_end": "24:00", "rate": 0.30}],
+        }
+
+    def options(valid_from: str) -> dict[str, object]:
+        return {
+            CONF_TARIFF_SOURCE: {DEMO_IMPORT_MPAN: "custom"},
+            CONF_CUSTOM_TARIFFS: [flat(valid_from)],
+        }
+
+    hass.config_entries.async_update_entry(config_entry, options=options("2025-11-01"))
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    issue_id = f"unpriced_{config_entry.entry_id}_{DEMO_IMPORT_MPAN}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "unpriced_periods"
+    assert issue.severity is ir.IssueSeverity.WARNING
+    # The history starts on 2025-10-20 (UK); the tariff on 2025-11-01.
+    assert issue.translation_placeholders == {
+        "mpan": DEMO_IMPORT_MPAN,
+        "direction": "import",
+        "periods": "2025-10-20 to 2025-10-31",
+    }
+    # Unpriced days add nothing to the cost (they are not counted as zero-cost elsewhere).
+    _, change = await day_change(hass, IMPORT_COST, date(2025, 10, 25))
+    assert change == 0
+    # A tariff covering the whole history clears the issue.
+    hass.config_entries.async_update_entry(config_entry, options=options("2025-01-01"))
+    await settle(hass)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    kwh, _ = expected_day(fake_api, DEMO_IMPORT_MPAN, date(2025, 10, 25))
+    _, change = await day_change(hass, IMPORT_COST, date(2025, 10, 25))
+    assert change == pytest.approx(kwh * 0.30, abs=1e-6)
