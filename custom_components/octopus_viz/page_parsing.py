@@ -23,7 +23,7 @@ import math
 from typing import Any
 
 from .const import HALF_HOUR_SECONDS
-from .models import HalfHourReadings, RateRow, rate_row
+from .models import HalfHourReadings, RateRow
 from .parsing import (
     LOCAL_TZ,
     BadRowError,
@@ -85,21 +85,21 @@ def parse_reading(row: object) -> tuple[int, float]:
 def _reading_of(row: Mapping[str, Any]) -> tuple[int, float]:
     raw = row.get("interval_start")
     try:
-        parsed = datetime.fromisoformat(raw)  # type: ignore[arg-type]  # checked below
+        stamp = _seconds(raw)
     except TypeError, ValueError:
-        parsed = parse_datetime(raw, "interval_start")  # raises with the reason
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LOCAL_TZ)  # the API's naive times are UK local
-    # An aware datetime's timestamp is UTC: no conversion object per row.
-    stamp = parsed.timestamp()
+        # Not a timestamp: parse_datetime says why (missing or unparseable).
+        stamp = parse_datetime(raw, "interval_start").timestamp()
     if stamp % HALF_HOUR_SECONDS:
         raise BadRowError("interval_start not on a half-hour")
     start = int(stamp)
     value = required_field(row, "consumption")
-    # bool is an int to Python, but `true` kWh is nonsense.
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # Exact types: bool is an int to Python, but `true` kWh is nonsense.
+    if type(value) is float:
+        kwh = value
+    elif type(value) is int:
+        kwh = float(value)
+    else:
         raise BadRowError("non-numeric consumption")
-    kwh = float(value)
     if not math.isfinite(kwh):
         raise BadRowError("non-numeric consumption")
     if kwh < 0:
@@ -175,14 +175,19 @@ def parse_rate(row: object) -> RateRow:
 
 
 def _rate_of(row: Mapping[str, Any]) -> RateRow:
+    try:
+        # null is meaningful for valid_from (open-ended), a missing key is not.
+        exc, inc, start = row["value_exc_vat"], row["value_inc_vat"], row["valid_from"]
+    except KeyError as err:
+        raise BadRowError(f"missing {err.args[0]}") from None
     payment = row.get("payment_method")
-    return rate_row(
-        exc_vat=_number_text(required_field(row, "value_exc_vat"), "value_exc_vat"),
-        inc_vat=_number_text(required_field(row, "value_inc_vat"), "value_inc_vat"),
-        # null is meaningful (open-ended), a missing key is not.
-        start=_optional_epoch(required_field(row, "valid_from"), "valid_from"),
-        end=_optional_epoch(row.get("valid_to"), "valid_to"),
-        payment_method=payment if isinstance(payment, str) else None,
+    # The tuple of models.rate_row, built in place: this runs for every published rate.
+    return (
+        _number_text(exc, "value_exc_vat"),
+        _number_text(inc, "value_inc_vat"),
+        _optional_epoch(start, "valid_from"),
+        _optional_epoch(row.get("valid_to"), "valid_to"),
+        payment if isinstance(payment, str) else None,
     )
 
 
@@ -197,9 +202,24 @@ def _number_text(value: object, name: str) -> str:
     return str(decimal_field(value, name))  # numeric strings, and the reasons for the rest
 
 
+def _seconds(text: Any) -> float:
+    """Epoch seconds of an API timestamp; TypeError or ValueError when it is none.
+
+    parse_datetime's rules (a naive time is UK local), without its conversion to a UTC
+    datetime: an aware datetime's timestamp is already UTC, and this runs for every row.
+    """
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_TZ)
+    return parsed.timestamp()
+
+
 @lru_cache(maxsize=64)
 def _epoch(value: str) -> int:
-    return int(parse_datetime(value).timestamp())
+    try:
+        return int(_seconds(value))
+    except ValueError:
+        raise BadRowError("unparseable timestamp") from None
 
 
 def _optional_epoch(value: object, name: str) -> int | None:
