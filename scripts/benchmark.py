@@ -1,9 +1,9 @@
 """Benchmark: a 3-year backfill into a real recorder (SQLite), idle poll, re-pricing, setup.
 
 Run with `scripts/benchmark` (or `.venv/bin/python scripts/benchmark.py [--years N]`). It prints
-figures next to the product's targets; nothing is asserted. The fake Octopus API runs in the
-same process, so "integration work" figures include serving the fake's JSON: they are upper
-bounds of what the integration itself costs.
+figures next to the product's targets; nothing is asserted. The fake Octopus API runs in its
+own process: the CPU time of this process is the integration's work (with Home Assistant's
+share of it), the wall time also holds the waits for the fake, whose CPU time is printed.
 """
 
 from __future__ import annotations

@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 import logging
 from typing import Any, Final, Literal, Protocol
 
 from .api import OctopusError, OctopusNotFoundError
 from .models import Agreement, Direction, Product, RateRow, rate_row
+from .parsing import decimal_field
 from .rate_series import NEG_INF, POS_INF, from_epoch, to_epoch
 from .tariff_model import Tariff, TariffCode, parse_tariff_code
 from .tariff_rows import build_api_tariff
@@ -146,8 +146,7 @@ class _RowSeries:
         series.fetched_at = None if fetched_at is None else int(fetched_at)
         for exc, inc, start, end, method in data["rows"]:
             for text in (exc, inc):
-                if not Decimal(text).is_finite():  # InvalidOperation for text that is no number
-                    raise ValueError(f"stored rate {text!r}")
+                decimal_field(text, "stored rate")  # BadRowError (a ValueError) if no number
             row = rate_row(
                 exc_vat=str(exc),
                 inc_vat=str(inc),

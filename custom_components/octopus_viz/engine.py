@@ -198,8 +198,8 @@ class MeterEngine:
         )
 
     async def _async_store(self, readings: HalfHourReadings) -> None:
-        # Priced on the way in (tariffs are refreshed before readings are fetched), so the
-        # cache gets readings and prices in one write.
+        # Priced on the way in (stores wait for the tariff refresh, see async_update), so
+        # the cache gets readings and prices in one write.
         price = self.source.price if self.source.ready else None
         was_empty = not self.columns.starts
         columns, first, changed = await self.hass.async_add_executor_job(

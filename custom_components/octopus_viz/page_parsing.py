@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 import json
 import math
@@ -25,10 +24,10 @@ from typing import Any
 from .const import HALF_HOUR_SECONDS
 from .models import HalfHourReadings, RateRow
 from .parsing import (
-    LOCAL_TZ,
     BadRowError,
     MalformedResponseError,
     RowReport,
+    aware_datetime,
     check_page,
     decimal_field,
     next_link,
@@ -83,9 +82,10 @@ def parse_reading(row: object) -> tuple[int, float]:
 
 
 def _reading_of(row: Mapping[str, Any]) -> tuple[int, float]:
-    raw = row.get("interval_start")
+    raw: Any = row.get("interval_start")  # not text: TypeError below, then the reason
     try:
-        stamp = _seconds(raw)
+        # An aware datetime's timestamp is UTC already: no UTC datetime made per row.
+        stamp = aware_datetime(raw).timestamp()
     except TypeError, ValueError:
         # Not a timestamp: parse_datetime says why (missing or unparseable).
         stamp = parse_datetime(raw, "interval_start").timestamp()
@@ -107,24 +107,6 @@ def _reading_of(row: Mapping[str, Any]) -> tuple[int, float]:
     return start, kwh
 
 
-def reading_hook(obj: dict[str, Any]) -> object:
-    """Object hook: a consumption row becomes `(epoch, kWh)` or a BadRow; others stay."""
-    if "interval_start" not in obj:
-        return obj
-    try:
-        return _reading_of(obj)
-    except BadRowError as err:
-        return BadRow(str(err))
-
-
-def _reading(row: object) -> tuple[int, float]:
-    if type(row) is tuple:  # parsed by reading_hook (JSON itself has no tuples)
-        return row
-    if isinstance(row, BadRow):
-        raise BadRowError(row.reason)
-    return parse_reading(row)  # a row the hook did not recognise: say why it is bad
-
-
 def consumption_columns(
     pages: Sequence[Sequence[object]],
     period_from: int,
@@ -144,7 +126,7 @@ def consumption_columns(
         bad = 0
         for row in rows:
             try:
-                start, energy = _reading(row)
+                start, energy = _resolved(row, parse_reading)
             except BadRowError as err:
                 report.add(str(err))
                 bad += 1
@@ -202,22 +184,11 @@ def _number_text(value: object, name: str) -> str:
     return str(decimal_field(value, name))  # numeric strings, and the reasons for the rest
 
 
-def _seconds(text: Any) -> float:
-    """Epoch seconds of an API timestamp; TypeError or ValueError when it is none.
-
-    parse_datetime's rules (a naive time is UK local), without its conversion to a UTC
-    datetime: an aware datetime's timestamp is already UTC, and this runs for every row.
-    """
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LOCAL_TZ)
-    return parsed.timestamp()
-
-
 @lru_cache(maxsize=64)
 def _epoch(value: str) -> int:
+    # An aware datetime's timestamp is UTC already: no UTC datetime made per row.
     try:
-        return int(_seconds(value))
+        return int(aware_datetime(value).timestamp())
     except ValueError:
         raise BadRowError("unparseable timestamp") from None
 
@@ -236,16 +207,6 @@ def _optional_epoch(value: object, name: str) -> int | None:
         raise BadRowError(f"unparseable {name}") from None
 
 
-def rate_hook(obj: dict[str, Any]) -> object:
-    """Object hook: a rate row becomes a RateRow or a BadRow; other objects stay."""
-    if "value_inc_vat" not in obj and "value_exc_vat" not in obj:
-        return obj
-    try:
-        return _rate_of(obj)
-    except BadRowError as err:
-        return BadRow(str(err))
-
-
 def parse_rates(rows: Sequence[object], report: RowReport) -> list[RateRow]:
     """Valid rate rows in the order given; skipped rows are counted in report.
 
@@ -255,13 +216,40 @@ def parse_rates(rows: Sequence[object], report: RowReport) -> list[RateRow]:
     kept: list[RateRow] = []
     for row in rows:
         try:
-            if type(row) is tuple:  # parsed by rate_hook (JSON itself has no tuples)
-                kept.append(row)
-            elif isinstance(row, BadRow):
-                raise BadRowError(row.reason)  # noqa: TRY301 - counted like any bad row
-            else:
-                kept.append(parse_rate(row))
+            kept.append(_resolved(row, parse_rate))
         except BadRowError as err:
             report.add(str(err))
     check_page(rows, len(rows) - len(kept), report)
     return kept
+
+
+def _row_hook[T: tuple[Any, ...]](
+    keys: frozenset[str], parse: Callable[[Mapping[str, Any]], T]
+) -> RowHook:
+    """An object hook parsing the objects that have one of `keys` (rows) with `parse`: a
+    row becomes a plain tuple, or a BadRow saying why not; other objects stay."""
+
+    def hook(obj: dict[str, Any]) -> object:
+        if keys.isdisjoint(obj):
+            return obj
+        try:
+            return parse(obj)
+        except BadRowError as err:
+            return BadRow(str(err))
+
+    return hook
+
+
+# A consumption row becomes `(epoch, kWh)`, a rate row a RateRow.
+reading_hook = _row_hook(frozenset({"interval_start"}), _reading_of)
+rate_hook = _row_hook(frozenset({"value_inc_vat", "value_exc_vat"}), _rate_of)
+
+
+def _resolved[T](row: object, parse: Callable[[object], T]) -> T:
+    """A row as its hook left it: parsed (a tuple: JSON itself makes none), rejected (a
+    BadRow, raised again), or not recognised (parsed now, to say why it is bad)."""
+    if type(row) is tuple:
+        return row  # type: ignore[return-value]
+    if isinstance(row, BadRow):
+        raise BadRowError(row.reason)
+    return parse(row)

@@ -59,21 +59,24 @@ class RowReport:
         return f"{self.skipped} rows skipped ({parts})"
 
 
-def parse_datetime(value: object, name: str = "timestamp") -> datetime:
-    """Parse any timestamp form the API uses into an aware UTC datetime.
-
-    Handles `Z`, `+01:00` and the older `+0100`; a naive value is UK local time (the API
-    reads offset-less parameters that way, so we read offset-less values the same way).
+def aware_datetime(value: str) -> datetime:
+    """An API timestamp as an aware datetime in the offset it was given (ValueError if it is
+    none). Handles `Z`, `+01:00` and the older `+0100`; a naive value is UK local time (the
+    API reads offset-less parameters that way, so we read offset-less values the same way).
     """
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=LOCAL_TZ) if parsed.tzinfo is None else parsed
+
+
+def parse_datetime(value: object, name: str = "timestamp") -> datetime:
+    """Parse any timestamp form the API uses (see aware_datetime) into an aware UTC
+    datetime, or BadRowError saying why not."""
     if not isinstance(value, str) or not value:
         raise BadRowError(f"missing {name}")
     try:
-        parsed = datetime.fromisoformat(value)
+        return aware_datetime(value).astimezone(UTC)
     except ValueError as err:
         raise BadRowError(f"unparseable {name}") from err
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LOCAL_TZ)
-    return parsed.astimezone(UTC)
 
 
 def parse_optional_datetime(value: object, name: str = "timestamp") -> datetime | None:

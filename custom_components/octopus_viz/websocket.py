@@ -54,7 +54,7 @@ def _answer(
         result = build(entry.runtime_data.data, start, end, flow, unit)
     except QueryError as err:
         code = "not_found" if err.translation_key in _NOT_FOUND else "invalid_format"
-        placeholders = dict(err.placeholders)
+        placeholders = err.placeholders
         connection.send_error(
             msg["id"],
             code,
