@@ -1,4 +1,8 @@
-"""Long-term statistics: exact day values, clock changes, switches, corrections, restarts."""
+"""Long-term statistics: exact day values, clock changes, switches, corrections, restarts.
+
+The tests marked `on_every_database` run on SQLite, MariaDB and PostgreSQL (throwaway servers,
+see tests/databases.py): what they check depends on how the recorder stores and rewrites rows.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from custom_components.octopus_viz.const import (
 from custom_components.octopus_viz.periods import day_bounds
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
-from .conftest import entry_data, settle
+from .conftest import entry_data, on_every_database, settle
 from .stats_helpers import day_change, expected_day, hourly_rows, tariff_code_at
 
 IMPORT = f"{DOMAIN}:electricity_{DEMO_IMPORT_MPAN}_import"
@@ -49,6 +53,7 @@ def _entry(hass: HomeAssistant, history_from: str, **options: object) -> MockCon
     return entry
 
 
+@on_every_database
 async def test_backfill_values_of_known_days(hass: HomeAssistant, fake_api: FakeOctopus) -> None:
     """Energy and money of whole days match the fake's data and published rates."""
     entry = _entry(hass, "2025-03-25")
@@ -84,6 +89,7 @@ async def test_backfill_values_of_known_days(hass: HomeAssistant, fake_api: Fake
         assert len(await hourly_rows(hass, IMPORT, start, end)) == hours
 
 
+@on_every_database
 async def test_correction_rewrites_only_from_that_hour(
     hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
 ) -> None:
@@ -130,6 +136,7 @@ async def test_idle_poll_rewrites_nothing(
     assert all(not v["rows_written"] for v in coordinator.last_update_summary.values())
 
 
+@on_every_database
 async def test_restart_in_the_middle_of_a_backfill(
     hass: HomeAssistant, fake_api: FakeOctopus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,6 +168,7 @@ async def test_restart_in_the_middle_of_a_backfill(
     assert rows[-1]["sum"] == pytest.approx(sum(snapshot.series.kwh), abs=1e-6)
 
 
+@on_every_database
 async def test_tariff_edit_reprices_without_requests(
     hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
 ) -> None:
