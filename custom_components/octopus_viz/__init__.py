@@ -15,16 +15,17 @@ from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.typing import ConfigType
 
 from .account import async_load_agreements
-from .account_tariffs import AccountTariffLoader
-from .api import OctopusAuthError, OctopusClient, OctopusError
-from .cache import ReadingCache, remove_cache_file
+from .api.client import OctopusClient
+from .api.errors import OctopusAuthError, OctopusError
+from .api.models import MeterConfig
+from .card import async_register_card
 from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, DOMAIN
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
-from .engine import MeterEngine
-from .frontend_registration import async_register_card
-from .models import MeterConfig
+from .history.cache import ReadingCache, remove_cache_file
+from .meter import MeterUpdater
 from .services import async_setup_services
-from .tariff_source import PriceSource, price_source_for
+from .tariffs.account_loader import AccountTariffLoader
+from .tariffs.source import PriceSource, price_source_for
 from .websocket import async_setup_websocket
 
 _LOGGER = logging.getLogger(__name__)
@@ -66,8 +67,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
         ) from err
     history = entry.data.get(CONF_HISTORY_FROM)
     history_from = date.fromisoformat(history) if history else None
-    engines = [
-        MeterEngine(
+    updaters = [
+        MeterUpdater(
             hass,
             client,
             cache,
@@ -77,7 +78,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
         )
         for meter in meters
     ]
-    coordinator = OctopusVizCoordinator(hass, entry, client, cache, engines)
+    coordinator = OctopusVizCoordinator(hass, entry, client, cache, updaters)
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
 
@@ -118,11 +119,11 @@ async def _async_options_updated(hass: HomeAssistant, entry: OctopusVizConfigEnt
     """Options changed: tariff edits re-price the cached history in place, no reload."""
     coordinator = entry.runtime_data
     sources: dict[str, PriceSource] = {}
-    for engine in coordinator.engines.values():
-        source = _price_source(hass, entry, coordinator.client, coordinator.cache, engine.meter)
+    for updater in coordinator.updaters.values():
+        source = _price_source(hass, entry, coordinator.client, coordinator.cache, updater.meter)
         # A meter whose tariffs did not change keeps its source: nothing to re-price.
-        if not source.same_as(engine.source):
-            sources[engine.meter.mpan] = source
+        if not source.same_as(updater.source):
+            sources[updater.meter.mpan] = source
     await coordinator.async_apply_options(sources)
 
 

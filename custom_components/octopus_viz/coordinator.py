@@ -26,15 +26,16 @@ from .account import (
     async_fetch_agreements,
     meters_with_agreements,
 )
-from .api import OctopusAuthError, OctopusClient, OctopusError
-from .cache import ReadingCache
+from .api.client import OctopusClient
+from .api.concurrency import run_together
+from .api.errors import OctopusAuthError, OctopusError
+from .api.models import MeterConfig
 from .const import CONF_STANDING_CHARGES_IN_COST, DOMAIN
-from .data import OctopusData
-from .engine import MeterEngine
-from .models import MeterConfig
+from .history.cache import ReadingCache
+from .history.snapshot import OctopusData
+from .meter import MeterUpdater
 from .statistics import async_write_statistic, energy_metadata, money_metadata
-from .tariff_source import AccountPriceSource, PriceSource
-from .together import run_together
+from .tariffs.source import AccountPriceSource, PriceSource
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         entry: OctopusVizConfigEntry,
         client: OctopusClient,
         cache: ReadingCache,
-        engines: list[MeterEngine],
+        updaters: list[MeterUpdater],
     ) -> None:
         """Create the coordinator; `async_load` must run before the first refresh."""
         super().__init__(
@@ -68,7 +69,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         )
         self.client = client
         self.cache = cache
-        self.engines = {engine.meter.mpan: engine for engine in engines}
+        self.updaters = {updater.meter.mpan: updater for updater in updaters}
         self.last_update_summary: dict[str, Any] = {}
         self._agreements: dict[str, Any] | None = None
         self.include_standing = bool(entry.options.get(CONF_STANDING_CHARGES_IN_COST))
@@ -77,7 +78,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
     @property
     def meters(self) -> list[MeterConfig]:
         """The followed meters."""
-        return [engine.meter for engine in self.engines.values()]
+        return [updater.meter for updater in self.updaters.values()]
 
     async def async_start(self) -> None:
         """Read the cache, show it, then fetch what is new (run as a background task)."""
@@ -87,16 +88,16 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
 
     async def async_load(self) -> None:
         """Read the cache (no network); readings of meters no longer followed are dropped."""
-        await self.hass.async_add_executor_job(self.cache.delete_meters, list(self.engines))
+        await self.hass.async_add_executor_job(self.cache.delete_meters, list(self.updaters))
         self._agreements = await self.hass.async_add_executor_job(
             self.cache.get_meta, AGREEMENTS_KEY
         )
-        for engine in self.engines.values():
-            await engine.async_load()
+        for updater in self.updaters.values():
+            await updater.async_load()
         self.data = self._snapshot()
 
     def _snapshot(self) -> OctopusData:
-        meters = {mpan: engine.snapshot for mpan, engine in self.engines.items()}
+        meters = {mpan: updater.snapshot for mpan, updater in self.updaters.items()}
         currency = next((m.currency for m in meters.values() if m.currency), "GBP")
         return OctopusData(meters=meters, currency=currency, updated_at=dt_util.utcnow())
 
@@ -109,9 +110,9 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                     self.hass, self.client, self.cache, self.config_entry, now
                 )
                 for meter in meters_with_agreements(self.config_entry, self._agreements):
-                    self.engines[meter.mpan].set_meter(meter)
+                    self.updaters[meter.mpan].set_meter(meter)
             # Meters are independent, so their requests overlap.
-            await run_together(engine.async_update(now) for engine in self.engines.values())
+            await run_together(updater.async_update(now) for updater in self.updaters.values())
         except OctopusAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -122,14 +123,14 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 translation_key="update_failed",
                 translation_placeholders={"error": type(err).__name__},
             ) from err
-        for engine in self.engines.values():
-            await self._async_publish(engine)
+        for updater in self.updaters.values():
+            await self._async_publish(updater)
         return self._snapshot()
 
     async def async_refresh_from(self, start: datetime) -> None:
         """Re-fetch everything from `start` and rewrite what changed (the refresh service)."""
-        for engine in self.engines.values():
-            engine.refetch_from = start
+        for updater in self.updaters.values():
+            updater.refetch_from = start
         await self.async_refresh()
         if not self.last_update_success:
             raise HomeAssistantError(
@@ -148,49 +149,49 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
         standing = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST))
         if standing != self.include_standing:
             self.include_standing = standing
-            for engine in self.engines.values():
-                engine.mark_money_dirty()
-            touched = set(self.engines)
+            for updater in self.updaters.values():
+                updater.mark_money_dirty()
+            touched = set(self.updaters)
         for mpan in touched:
-            engine = self.engines[mpan]
+            updater = self.updaters[mpan]
             if (source := sources.get(mpan)) is not None:
-                await engine.async_set_source(source)
+                await updater.async_set_source(source)
                 if isinstance(source, AccountPriceSource):
-                    await engine.async_refresh_tariffs(dt_util.utcnow())
-            await self._async_publish(engine)
+                    await updater.async_refresh_tariffs(dt_util.utcnow())
+            await self._async_publish(updater)
         self.async_set_updated_data(self._snapshot())
 
-    async def _async_publish(self, engine: MeterEngine) -> None:
+    async def _async_publish(self, updater: MeterUpdater) -> None:
         """Price what changed, write statistics from the first changed hour, tell listeners."""
-        work = await engine.async_process(include_standing=self.include_standing)
-        ids = engine.statistic_ids
+        work = await updater.async_process(include_standing=self.include_standing)
+        ids = updater.statistic_ids
         written: dict[str, int] = {}
         if work.energy_hours:
             written[ids.energy] = await async_write_statistic(
                 self.hass,
-                energy_metadata(ids.energy, engine.statistic_name(False)),
+                energy_metadata(ids.energy, updater.statistic_name(False)),
                 work.energy_hours,
             )
         if work.money_hours:
             written[ids.money] = await async_write_statistic(
                 self.hass,
-                money_metadata(ids.money, engine.statistic_name(True), engine.snapshot.currency),
+                money_metadata(ids.money, updater.statistic_name(True), updater.snapshot.currency),
                 work.money_hours,
             )
-        await engine.async_commit()
-        engine.report_unpriced(self.hass, self.config_entry.entry_id)
+        await updater.async_commit()
+        updater.report_unpriced(self.hass, self.config_entry.entry_id)
         if work.first_new is not None and work.last_new is not None:
             self.hass.bus.async_fire(
                 EVENT_DATA_UPDATED,
                 {
                     "entry_id": self.config_entry.entry_id,
-                    "mpan": engine.meter.mpan,
-                    "direction": engine.meter.direction.value,
+                    "mpan": updater.meter.mpan,
+                    "direction": updater.meter.direction.value,
                     "first_interval_start": work.first_new.isoformat(),
                     "last_interval_end": work.last_new.isoformat(),
                 },
             )
-        self.last_update_summary[engine.meter.mpan] = {
+        self.last_update_summary[updater.meter.mpan] = {
             "rows_written": written,
             "first_new": work.first_new.isoformat() if work.first_new else None,
         }

@@ -5,9 +5,9 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .api.models import MeterConfig
 from .const import CONF_ACCOUNT_NUMBER, DOMAIN
 from .coordinator import OctopusVizCoordinator
-from .models import MeterConfig
 
 
 class OctopusVizEntity(CoordinatorEntity[OctopusVizCoordinator]):

@@ -24,15 +24,16 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .aggregation import Summary, Totals, totals
+from .api.local_time import local_today
+from .api.models import Direction, MeterConfig
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
-from .data import MeterSnapshot, OctopusData
 from .entity import OctopusVizEntity
-from .models import Direction, MeterConfig
-from .periods import PeriodKind, local_today, period_bounds, period_dates
-from .queries import account_summary
-from .series import HalfHourSeries
-from .tariff_source import PriceSource
+from .history.aggregation import Summary, Totals, totals
+from .history.periods import PeriodKind, period_bounds, period_dates
+from .history.queries import account_summary
+from .history.series import HalfHourSeries
+from .history.snapshot import MeterSnapshot, OctopusData
+from .tariffs.source import PriceSource
 
 PARALLEL_UPDATES = 0  # coordinator-driven: nothing is polled per entity
 STALE_AFTER = timedelta(days=7)  # no new reading for this long: totals are unavailable

@@ -11,14 +11,15 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio
 
-from . import aggregation
-from .aggregation_json import to_json
+from .api.local_time import local_midnight, local_today
+from .api.models import Direction
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry
 from .helpers import resolve_entry
-from .models import Direction
-from .periods import PeriodKind, local_midnight, local_today
-from .queries import QueryError, combined, resolve_period, summary
+from .history import aggregation
+from .history.jsonable import to_json
+from .history.periods import PeriodKind
+from .history.queries import QueryError, combined, resolve_period, summary
 
 ATTR_ENTRY = "config_entry_id"
 ATTR_START = "start"

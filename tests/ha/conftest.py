@@ -16,16 +16,18 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.octopus_viz import api as api_module
-from custom_components.octopus_viz.const import (
-    CONF_ACCOUNT_NUMBER,
+from custom_components.octopus_viz.api import client as api_module
+from custom_components.octopus_viz.api.const import ENV_API_URL
+from custom_components.octopus_viz.api.models import (
     CONF_DIRECTION,
-    CONF_HISTORY_FROM,
-    CONF_METERS,
     CONF_MPAN,
     CONF_SERIAL,
+)
+from custom_components.octopus_viz.const import (
+    CONF_ACCOUNT_NUMBER,
+    CONF_HISTORY_FROM,
+    CONF_METERS,
     DOMAIN,
-    ENV_API_URL,
 )
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,

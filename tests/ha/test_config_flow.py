@@ -16,20 +16,20 @@ from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.octopus_viz.api import (
+from custom_components.octopus_viz.api.errors import (
     OctopusAuthError,
     OctopusConnectionError,
     OctopusError,
     OctopusNotFoundError,
     OctopusResponseError,
 )
+from custom_components.octopus_viz.api.models import Account
 from custom_components.octopus_viz.const import (
     CONF_ACCOUNT_NUMBER,
     CONF_HISTORY_FROM,
     CONF_METERS,
     DOMAIN,
 )
-from custom_components.octopus_viz.models import Account
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_API_KEY,
@@ -53,7 +53,7 @@ GET_ACCOUNT = "custom_components.octopus_viz.config_flow.OctopusClient.async_get
 @pytest.fixture
 def no_backoff() -> Iterator[AsyncMock]:
     """Retries happen at once (the client's back-off sleep is patched)."""
-    with patch("custom_components.octopus_viz.api._backoff_sleep", AsyncMock()) as sleep:
+    with patch("custom_components.octopus_viz.api.client._backoff_sleep", AsyncMock()) as sleep:
         yield sleep
 
 

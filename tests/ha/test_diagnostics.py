@@ -12,10 +12,10 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.octopus_viz.const import (
+from custom_components.octopus_viz.const import DOMAIN
+from custom_components.octopus_viz.tariffs.keys import (
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
-    DOMAIN,
     TARIFF_SOURCE_ACCOUNT,
     TARIFF_SOURCE_CUSTOM,
 )

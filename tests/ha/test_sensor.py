@@ -26,8 +26,9 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.octopus_viz.api.local_time import local_midnight
 from custom_components.octopus_viz.const import DOMAIN
-from custom_components.octopus_viz.periods import iter_dates, local_midnight
+from custom_components.octopus_viz.history.periods import iter_dates
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_EXPORT_MPAN,
