@@ -23,12 +23,9 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.octopus_viz.const import (
-    CONF_STANDING_CHARGES_IN_COST,
-    DOMAIN,
-    ENV_API_URL,
-)
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.api.const import ENV_API_URL
+from custom_components.octopus_viz.const import CONF_STANDING_CHARGES_IN_COST, DOMAIN
+from custom_components.octopus_viz.history.periods import day_bounds
 from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 from tests.databases import BACKENDS, SQLITE, DatabaseServers
 
