@@ -54,12 +54,23 @@ class DatabaseServers:
     def __init__(self) -> None:
         """Nothing runs yet."""
         self._running: dict[str, DatabaseServer] = {}
+        self._failed: dict[str, DatabaseUnavailableError] = {}
 
     def get(self, backend: str) -> DatabaseServer:
-        """The running server of a backend (started now if needed)."""
+        """The running server of a backend (started now if needed).
+
+        A server that failed to start fails every later test that wants it with the same
+        error, at once (not after another start timeout).
+        """
+        if backend in self._failed:
+            raise self._failed[backend]
         if backend not in self._running:
             server = SERVERS[backend]()
-            server.start()
+            try:
+                server.start()
+            except DatabaseUnavailableError as err:
+                self._failed[backend] = err
+                raise
             self._running[backend] = server
         return self._running[backend]
 

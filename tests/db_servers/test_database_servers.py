@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import shutil
 
 import pytest
@@ -97,3 +98,21 @@ def test_missing_packages_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(DatabaseUnavailableError, match="mariadb-install-db not found") as failure:
         MariaDBServer().start()
     assert INSTALL_HINT in str(failure.value)
+
+
+def test_a_failed_start_fails_every_later_request_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool remembers the failure: later tests fail with it rather than skip or wait."""
+    calls: list[str] = []
+
+    def which(name: str, *_args: object, **_kwargs: object) -> None:
+        calls.append(name)
+
+    monkeypatch.setattr(shutil, "which", which)
+    servers = DatabaseServers()
+    for _attempt in range(2):
+        with pytest.raises(DatabaseUnavailableError, match="not found"):
+            servers.db_url(MARIADB, Path("unused"))
+    assert calls == ["mariadb-install-db"]
+    servers.stop_all()
