@@ -1,7 +1,7 @@
 """Benchmark: a 3-year backfill into a real recorder, idle poll, re-pricing, setup.
 
 Run with `scripts/benchmark [--years N] [--db sqlite|mariadb|postgresql]`: the recorder writes
-to SQLite (default) or to a throwaway MariaDB / PostgreSQL server (tests/databases.py). It prints
+to SQLite (default) or to a throwaway MariaDB / PostgreSQL server (tests/databases). It prints
 figures next to the product's targets; nothing is asserted. The fake Octopus API runs in its
 own process: the CPU time of this process is the integration's work (with Home Assistant's
 share of it), the wall time also holds the waits for the fake, whose CPU time is printed.

@@ -5,7 +5,7 @@ share it.
 Run alone with `.venv/bin/pytest tests/e2e -q` (or `-m e2e`). The instance is module-scoped
 and parametrized over TARGETS, so pytest runs every test against one target before starting
 the next one: the pinned release on SQLite, MariaDB and PostgreSQL (throwaway servers of
-tests/databases.py), the current release on SQLite. Everything runs on the module's event
+tests/databases), the current release on SQLite. Everything runs on the module's event
 loop: the fake API (in-process, with a fixed `now`), the aiohttp client and Playwright.
 """
 

@@ -1,7 +1,7 @@
 """Long-term statistics: exact day values, clock changes, switches, corrections, restarts.
 
 The tests marked `on_every_database` run on SQLite, MariaDB and PostgreSQL (throwaway servers,
-see tests/databases.py): what they check depends on how the recorder stores and rewrites rows.
+see tests/databases): what they check depends on how the recorder stores and rewrites rows.
 """
 
 from __future__ import annotations
