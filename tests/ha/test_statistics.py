@@ -1,7 +1,8 @@
 """Long-term statistics: exact day values, clock changes, switches, corrections, restarts.
 
 The tests marked `on_every_database` run on SQLite, MariaDB and PostgreSQL (throwaway servers,
-see tests/databases): what they check depends on how the recorder stores and rewrites rows.
+see tests/databases): what they check depends on how the recorder rewrites stored rows. The
+values of whole days on all three: test_recorder_databases.py (the backfill here is SQLite's).
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ def _entry(hass: HomeAssistant, history_from: str, **options: object) -> MockCon
     return entry
 
 
-@on_every_database
 async def test_backfill_values_of_known_days(hass: HomeAssistant, fake_api: FakeOctopus) -> None:
     """Energy and money of whole days match the fake's data and published rates."""
     entry = _entry(hass, "2025-03-25")
