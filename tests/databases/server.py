@@ -134,8 +134,8 @@ class DatabaseServer:
 
     def start(self) -> None:
         """Initialise a data directory, start the server and create the test user."""
-        self.folder = Path(tempfile.mkdtemp(prefix=f"octopus-viz-{self.name}-"))
         account = self._account()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"octopus-viz-{self.name}-"))
         if account:
             os.chown(self.folder, account.pw_uid, account.pw_gid)
         try:
@@ -152,7 +152,14 @@ class DatabaseServer:
             raise
 
     def _initialise_data(self, command: list[str]) -> None:
-        if self._run(command).wait(START_TIMEOUT) != 0:
+        process = self._run(command)
+        try:
+            failed = process.wait(START_TIMEOUT) != 0
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            failed = True
+        if failed:
             msg = f"{self.name}: {Path(command[0]).name} failed:\n{self.log_tail()}"
             raise DatabaseUnavailableError(msg)
 
