@@ -26,6 +26,13 @@ METER_HAS_DATA: Final[dict[tuple[str, str], bool]] = {
     (DEMO_OLD_PROPERTY_MPAN, DEMO_OLD_PROPERTY_SERIAL): False,
 }
 
+# The region (grid supply point group) of each demo meter point: London.
+DEMO_GSP: Final[dict[str, str]] = {
+    DEMO_IMPORT_MPAN: "_C",
+    DEMO_EXPORT_MPAN: "_C",
+    DEMO_OLD_PROPERTY_MPAN: "_E",
+}
+
 # Agreements with the timestamps written as the real API mixes them (`Z` and `+01:00`).
 IMPORT_AGREEMENTS: Final = (
     ("E-1R-VAR-22-11-01-C", "2023-01-15T00:00:00Z", "2024-04-01T00:00:00+01:00"),

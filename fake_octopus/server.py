@@ -14,7 +14,7 @@ from aiohttp import web
 
 from .catalogue import RateType, rate_in_force, rate_series, tariff_from_code
 from .consumption import ConsumptionModel, index_of_start
-from .demo import DEFAULT_HISTORY_START
+from .demo import DEFAULT_HISTORY_START, DEMO_GSP
 from .faults import HANDLER_FAULTS, FaultQueue, fault_response
 from .views import BODY_FAULT_KEY, FAKE_KEY, ROUTES, json_response
 
@@ -73,6 +73,10 @@ class FakeOctopus:
         self.model = ConsumptionModel(_require_aware(start, "history_start"))
         self.faults = FaultQueue()
         self.requests: list[RecordedRequest] = []
+        # Grid supply point of each meter point (tests move a meter to another region).
+        self.gsp: dict[str, str] = dict(DEMO_GSP)
+        # Products left out of GET /v1/products/ (their own page and rates still answer).
+        self.hidden_products: set[str] = set()
         self.app = web.Application(middlewares=[_record_and_inject])
         self.app[FAKE_KEY] = self
         for path, view in ROUTES:

@@ -26,9 +26,15 @@ from .clock import (
     parse_api_datetime,
     to_index,
 )
-from .demo import DEMO_ACCOUNT_NUMBER, DEMO_API_KEY, METER_HAS_DATA, account_payload
+from .demo import (
+    DEMO_ACCOUNT_NUMBER,
+    DEMO_API_KEY,
+    DEMO_EXPORT_MPAN,
+    METER_HAS_DATA,
+    account_payload,
+)
 from .faults import MALFORMED_BODY
-from .products import product_payload
+from .products import listed_products, product_facts, product_payload
 
 if TYPE_CHECKING:
     from .server import FakeOctopus
@@ -236,6 +242,36 @@ async def consumption_view(request: web.Request) -> web.Response:
     return json_response(request, _listing(page, total, results))
 
 
+async def products_view(request: web.Request) -> web.Response:
+    """GET /v1/products/ (public): products on sale at `available_at` (default now)."""
+    if (denied := check_auth(request, required=False)) is not None:
+        return denied
+    fake = fake_of(request)
+    try:
+        at = _period_param(request, "available_at") or fake.now
+    except BadRequestError as err:
+        return json_response(request, err.payload, 400)
+    specs = listed_products(dict(request.query), at, frozenset(fake.hidden_products))
+    page = paginate(request, len(specs), RATES_PAGE_MAX)
+    if isinstance(page, web.Response):
+        return page
+    base = str(request.url.origin())
+    results = [product_facts(spec, base) for spec in specs[page.first : page.first + page.size]]
+    return json_response(request, _listing(page, len(specs), results))
+
+
+async def meter_point_view(request: web.Request) -> web.Response:
+    """GET /v1/electricity-meter-points/{mpan}/: the meter's grid supply point (region)."""
+    if (denied := check_auth(request, required=False)) is not None:
+        return denied
+    mpan = request.match_info["mpan"]
+    gsp = fake_of(request).gsp.get(mpan)
+    if gsp is None:
+        return json_response(request, dict(_NOT_FOUND), 404)
+    profile = 8 if mpan == DEMO_EXPORT_MPAN else 1
+    return json_response(request, {"gsp": gsp, "mpan": mpan, "profile_class": profile})
+
+
 async def product_view(request: web.Request) -> web.Response:
     """GET /v1/products/{product}/ (public)."""
     if (denied := check_auth(request, required=False)) is not None:
@@ -296,6 +332,8 @@ async def rates_view(request: web.Request) -> web.Response:
 ROUTES: Final[tuple[tuple[str, Callable[[web.Request], Awaitable[web.Response]]], ...]] = (
     ("/v1/accounts/{number}/", account_view),
     ("/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/", consumption_view),
+    ("/v1/electricity-meter-points/{mpan}/", meter_point_view),
+    ("/v1/products/", products_view),
     ("/v1/products/{product}/", product_view),
     ("/v1/products/{product}/electricity-tariffs/{tariff}/{rate_type}/", rates_view),
 )
