@@ -52,6 +52,14 @@ from .parsing import (
     parse_product,
     results_of,
 )
+from .products import (
+    MeterPointInfo,
+    ProductDetails,
+    ProductInfo,
+    parse_meter_point,
+    parse_product_details,
+    parse_product_rows,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,6 +80,11 @@ type Sleep = Callable[[float], Awaitable[None]]
 async def _backoff_sleep(delay: float) -> None:
     """Wait between retries (module-level so tests can patch it instead of waiting)."""
     await asyncio.sleep(delay)
+
+
+def _keep(row: dict[str, Any]) -> object:
+    """Row hook of listings parsed after decoding (products): the dict as it is."""
+    return row
 
 
 class _TransientError(Exception):
@@ -188,6 +201,28 @@ class OctopusClient:
         """A product's names (its tariffs are read through the rate methods)."""
         payload = await self._get_json(self._url(f"/v1/products/{product_code}/"))
         return self._parse(parse_product, payload)
+
+    async def async_list_products(self, available_at: datetime | None = None) -> list[ProductInfo]:
+        """The products a household can choose (Octopus brand, not business, not prepay)."""
+        query = {"brand": "OCTOPUS_ENERGY", "is_business": "false", "is_prepay": "false"}
+        if available_at is not None:
+            query["available_at"] = format_datetime(available_at)
+        report = RowReport()
+        products: list[ProductInfo] = []
+        for rows in await self._get_pages(self._url("/v1/products/").with_query(query), _keep):
+            products.extend(parse_product_rows(rows, report))
+        self._log_skipped(report, "products", "the catalogue")
+        return products
+
+    async def async_get_product_details(self, product_code: str) -> ProductDetails:
+        """A product with its tariff code in every region and payment method."""
+        payload = await self._get_json(self._url(f"/v1/products/{product_code}/"))
+        return self._parse(parse_product_details, payload)
+
+    async def async_get_meter_point(self, mpan: str) -> MeterPointInfo:
+        """A meter point's region (its grid supply point group)."""
+        payload = await self._get_json(self._url(f"/v1/electricity-meter-points/{mpan}/"))
+        return self._parse(parse_meter_point, payload)
 
     async def async_get_unit_rates(
         self,
