@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
 @pytest.fixture
-def client(hass: HomeAssistant, fake_api: FakeOctopus) -> OctopusClient:
+async def client(hass: HomeAssistant, fake_api: FakeOctopus) -> OctopusClient:
     return OctopusClient(async_get_clientsession(hass), DEMO_API_KEY)
 
 

@@ -205,6 +205,10 @@ class AccountTariffLoader:
 
     dump = as_dict
 
+    def know_names(self, names: Mapping[str, str]) -> None:
+        """Display names of products the caller already has (no product request for them)."""
+        self._products.update(names)
+
     @property
     def failures(self) -> tuple[AgreementFailure, ...]:
         """Agreements that failed during the last update."""
