@@ -24,11 +24,13 @@ async def client(hass: HomeAssistant, fake_api: FakeOctopus) -> OctopusClient:
 async def test_products_of_a_household(client: OctopusClient, fake_api: FakeOctopus) -> None:
     products = await client.async_list_products()
     codes = {p.code: p for p in products}
-    assert "BUS-VAR-22-11-01" not in codes and "PREPAY-VAR-22-11-01" not in codes
+    assert "BUS-VAR-22-11-01" not in codes
+    assert "PREPAY-VAR-22-11-01" not in codes
     assert codes["AGILE-OUTGOING-19-05-13"].direction is Direction.EXPORT
     assert codes["SILVER-24-10-01"].is_tracker
     fixed = codes["OE-FIX-12M-25-11-05"]
-    assert fixed.term == 12 and not fixed.is_variable
+    assert fixed.term == 12
+    assert not fixed.is_variable
     assert fixed.available_from == datetime(2025, 11, 5, tzinfo=UTC)
     query = fake_api.requests[-1].query
     assert (query["brand"], query["is_business"], query["is_prepay"]) == (

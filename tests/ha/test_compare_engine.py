@@ -63,7 +63,7 @@ def series_of(fake: FakeOctopus, mpan: str, first: date, last: date) -> HalfHour
         start += HALF_HOUR
     kwh = [fake.consumption_kwh(mpan, at) for at in starts]
     tariff = ACTUAL_TARIFF if mpan == DEMO_IMPORT_MPAN else ACTUAL_EXPORT
-    values = [pence(fake, tariff, at) * Decimal(repr(k)) for at, k in zip(starts, kwh)]
+    values = [pence(fake, tariff, at) * Decimal(repr(k)) for at, k in zip(starts, kwh, strict=True)]
     return HalfHourSeries.from_columns(starts, kwh, values)
 
 
@@ -198,7 +198,8 @@ async def test_fortnight_over_the_clock_change_matches_decimal(
     assert (fixed.available, fixed.reason, fixed.net) == (False, "no_rates_in_period", None)
     # The actual: cached prices and their standing charges, and difference like for like.
     actual = by_key["actual+actual"]
-    assert actual.is_actual and actual.difference == 0
+    assert actual.is_actual
+    assert actual.difference == 0
     assert result.actual.net == actual.net
     money, standing, _ = expected_side(fake_api, ACTUAL_TARIFF, imported, standing=True)
     assert actual.import_cost == sum(money.values(), Decimal(0))
@@ -232,7 +233,8 @@ async def test_product_on_sale_mid_period_reports_uncovered_days(
     assert fixed.uncovered_days == tuple(iter_dates(first, date(2025, 11, 4)))
     check(fake_api, fixed, imported, exported)
     # Never priced at zero: the covered days alone make its cost.
-    assert fixed.import_cost is not None and fixed.import_cost > 0
+    assert fixed.import_cost is not None
+    assert fixed.import_cost > 0
     # Partly covered candidates rank after every fully covered one.
     covered = [c for c in result.candidates if c.available and not c.uncovered_days]
     assert result.candidates.index(fixed) >= len(covered)
@@ -258,7 +260,8 @@ async def test_region_without_the_product_and_no_second_request(
     fake_api.gsp[DEMO_IMPORT_MPAN] = "_P"  # Cosy is not sold in North Scotland
     result, _, _ = await compare(fake_api, rates, date(2025, 11, 3), date(2025, 11, 9))
     cosy = [c for c in result.candidates if c.import_product == "COSY-22-12-08"]
-    assert cosy and all(not c.available for c in cosy)
+    assert cosy
+    assert all(not c.available for c in cosy)
     assert {c.reason for c in cosy} == {"no_tariff_in_region"}
     asked = fake_api.count()
     assert not rates.due(fake_api.now, local_midnight(date(2025, 10, 1)))
