@@ -33,7 +33,9 @@ import probatio
 from .api.models import CONF_DIRECTION, Direction
 from .const import CONF_METERS, CONF_STANDING_CHARGES_IN_COST
 from .tariffs import UNIT_TO_DIRECTION
+from .tariffs.candidates import DEFAULT_FAMILIES, Family
 from .tariffs.keys import (
+    CONF_COMPARE_FAMILIES,
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
     TARIFF_SOURCE_ACCOUNT,
@@ -132,7 +134,7 @@ class OctopusVizOptionsFlow(OptionsFlow):
         menu = ["tariff_source", "add_tariff"]
         if tariffs:
             menu += ["edit_tariff", "remove_tariff"]
-        menu += ["import_json", "settings"]
+        menu += ["import_json", "compare", "settings"]
         custom = custom_meters(self._meters, self._sources())
         return self.async_show_menu(
             step_id="init",
@@ -303,6 +305,30 @@ class OctopusVizOptionsFlow(OptionsFlow):
             errors=errors,
             description_placeholders={"details": details},
         )
+
+    # -- tariff comparison ------------------------------------------------------------------
+
+    async def async_step_compare(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Which product families the tariff comparison prices (a sensible set preselected)."""
+        if user_input is not None:
+            return self._save({CONF_COMPARE_FAMILIES: list(user_input[CONF_COMPARE_FAMILIES])})
+        current = self.config_entry.options.get(
+            CONF_COMPARE_FAMILIES, [str(family) for family in DEFAULT_FAMILIES]
+        )
+        selector = SelectSelector(
+            SelectSelectorConfig(
+                options=[str(family) for family in Family],
+                multiple=True,
+                mode=SelectSelectorMode.LIST,
+                translation_key="compare_family",
+            )
+        )
+        schema = probatio.Schema(
+            {probatio.Required(CONF_COMPARE_FAMILIES, default=list(current)): selector}
+        )
+        return self.async_show_form(step_id="compare", data_schema=schema)
 
     # -- settings ---------------------------------------------------------------------------
 

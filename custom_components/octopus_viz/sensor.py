@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 
 from .api.local_time import local_today
 from .api.models import MeterConfig
+from .compare_sensor import CheapestTariffSensor
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
 from .entity import AccountEntity, MeterEntity
 from .history.aggregation import Summary, Totals, totals
@@ -55,6 +56,7 @@ async def async_setup_entry(
     entities: list[SensorEntity] = [
         AccountPeriodSensor(coordinator, description) for description in ACCOUNT_DESCRIPTIONS
     ]
+    entities.append(CheapestTariffSensor(hass, coordinator))
     for meter in coordinator.meters:
         entities.extend(
             MeterPeriodSensor(coordinator, description, meter)

@@ -264,7 +264,7 @@ async def test_region_without_the_product_and_no_second_request(
     assert all(not c.available for c in cosy)
     assert {c.reason for c in cosy} == {"no_tariff_in_region"}
     asked = fake_api.count()
-    assert not rates.due(fake_api.now, local_midnight(date(2025, 10, 1)))
+    assert not rates.due(fake_api.now, local_midnight(date(2025, 10, 1)), ALL)
     assert not await rates.async_refresh(fake_api.now, local_midnight(date(2025, 10, 1)), ALL)
     # Within the day nothing is asked again but the open-ended rows' refresh, not the past.
     later = fake_api.now + timedelta(days=1)

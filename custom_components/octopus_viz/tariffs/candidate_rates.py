@@ -83,6 +83,7 @@ class CandidateRates:
         self._since: datetime | None = None
         self._timelines: dict[str, Timeline] = {}  # by tariff code
         self._failed: dict[str, str] = {}  # tariff code -> reason
+        self._fetched: set[str] = set()  # tariff codes whose rows were asked for
         self.version = 0
         self.error: str | None = None
 
@@ -100,6 +101,7 @@ class CandidateRates:
             },
             "tariffs_of": self._tariffs_of,
             "failed": self._failed,
+            "fetched": sorted(self._fetched),
         }
 
     def _restore_state(self, stored: Mapping[str, Any]) -> None:
@@ -123,6 +125,7 @@ class CandidateRates:
                 for code, regions in stored.get("tariffs_of", {}).items()
             }
             self._failed = {str(k): str(v) for k, v in stored.get("failed", {}).items()}
+            self._fetched = {str(code) for code in stored.get("fetched", [])}
             self.region = stored.get("region")
             self.products = products
         except (KeyError, TypeError, ValueError) as err:
@@ -140,10 +143,19 @@ class CandidateRates:
 
     # -- refresh ----------------------------------------------------------------------------
 
-    def due(self, now: datetime, since: datetime) -> bool:
-        """Whether a refresh would ask for anything (daily, or the history grew backwards)."""
+    def due(self, now: datetime, since: datetime, families: Collection[str]) -> bool:
+        """Whether a refresh would ask for anything: daily, when the history grew backwards,
+        or when a chosen family's rates are not held yet."""
+        missing = any(
+            p.tariff is not None
+            and p.tariff not in self._timelines
+            and p.tariff not in self._failed
+            for family, p in self.products.items()
+            if family.value in families
+        )
         return (
-            self._fetched_at is None
+            missing
+            or self._fetched_at is None
             or now - self._fetched_at >= min(CATALOGUE_REFRESH, RATES_REFRESH)
             or self._since is None
             or since < self._since
@@ -170,6 +182,7 @@ class CandidateRates:
             # tariffs, while every candidate here starts on the same day.
             for agreement in self._agreements(families):
                 changed = await self._loader.async_update([agreement], now) or changed
+                self._fetched.add(agreement.tariff_code)
                 failed.update(
                     (f.agreement.tariff_code, "no_rates")
                     for f in self._loader.failures
@@ -184,7 +197,7 @@ class CandidateRates:
         await self._run(
             self._store.set_meta, {CATALOGUE_KEY: self._state(), RATES_KEY: self._loader.as_dict()}
         )
-        if changed or not self._timelines:
+        if changed or self._fetched - set(self._timelines):
             await self._async_rebuild()
             return True
         return False
@@ -225,7 +238,7 @@ class CandidateRates:
         if self._since is None:
             return timelines
         for family, product in self.products.items():
-            if product.tariff is None:
+            if product.tariff is None or product.tariff not in self._fetched:
                 continue
             direction = Direction.EXPORT if family in EXPORT_FAMILIES else Direction.IMPORT
             agreement = Agreement(tariff_code=product.tariff, valid_from=self._since)
