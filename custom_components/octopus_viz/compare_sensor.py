@@ -56,6 +56,8 @@ class CheapestTariffSensor(AccountEntity, SensorEntity):
         latest, cheapest = self._comparison.latest, self._cheapest()
         if latest is None or cheapest is None:
             return None
+        # Partly covered candidates are left out: their net misses the uncovered days.
+        complete = [c for c in latest.candidates if c.available and not c.uncovered_days]
         saving = None if cheapest.net is None else latest.actual.net - cheapest.net
         return {
             "saving": money(saving),
@@ -63,5 +65,5 @@ class CheapestTariffSensor(AccountEntity, SensorEntity):
             "key": cheapest.key,
             "start": latest.start.isoformat(),
             "end": latest.end.isoformat(),
-            "candidates": {c.name: money(c.net) for c in latest.candidates if c.available},
+            "candidates": {c.name: money(c.net) for c in complete},
         }

@@ -31,7 +31,14 @@ from .history.periods import PeriodKind, period_dates
 from .history.queries import QueryError, combined, standing_for
 from .history.snapshot import OctopusData
 from .tariffs.candidate_rates import CandidateRates
-from .tariffs.candidates import ACTUAL, CUSTOM, DEFAULT_FAMILIES, PriceOption, custom_options
+from .tariffs.candidates import (
+    ACTUAL,
+    ACTUAL_NAMES,
+    CUSTOM,
+    DEFAULT_FAMILIES,
+    PriceOption,
+    custom_options,
+)
 from .tariffs.keys import CONF_COMPARE_FAMILIES, CONF_CUSTOM_TARIFFS
 from .tariffs.model import parse_tariff_code
 
@@ -39,7 +46,6 @@ _LOGGER = logging.getLogger(__name__)
 
 COMPARE_KEY: HassKey[dict[str, TariffComparison]] = HassKey(f"{DOMAIN}_compare")
 SENSOR_PERIOD: Final = PeriodKind.LAST_30_DAYS
-ACTUAL_NAME: Final = "Your tariffs"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,7 +79,7 @@ def _actual_option(data: OctopusData, direction: Direction) -> PriceOption:
             product = None
     return PriceOption(
         key=ACTUAL,
-        name=ACTUAL_NAME,
+        name=ACTUAL_NAMES[direction],
         family=ACTUAL,
         direction=direction,
         timeline=timeline,

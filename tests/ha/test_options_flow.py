@@ -190,6 +190,7 @@ async def test_menu_hides_edit_and_remove_without_custom_tariffs(
         "tariff_source",
         "add_tariff",
         "import_json",
+        "compare",
         "settings",
     ]
     assert result["description_placeholders"] == {"custom_meters": "-", "tariffs": "-"}
@@ -214,6 +215,7 @@ async def test_menu_lists_custom_tariffs_and_meters(
         "edit_tariff",
         "remove_tariff",
         "import_json",
+        "compare",
         "settings",
     ]
     assert result["description_placeholders"] == {
@@ -867,6 +869,7 @@ async def test_translations_cover_the_options_flow(hass: HomeAssistant) -> None:
         "edit_tariff",
         "remove_tariff",
         "import_json",
+        "compare",
         "settings",
     ):
         assert f"{prefix}.step.init.menu_options.{option}" in translations

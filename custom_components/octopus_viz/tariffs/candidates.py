@@ -50,6 +50,11 @@ ELIGIBILITY: Final[Mapping[str, str]] = {
 }
 ACTUAL: Final = "actual"
 CUSTOM: Final = "custom"
+ACTUAL_NAMES: Final = {
+    Direction.IMPORT: "Your import tariff",
+    Direction.EXPORT: "Your export tariff",
+}
+ACTUAL_PAIR_NAME: Final = "Your tariffs"
 
 # Code prefixes of each family, most specific first (product codes end in their launch date).
 _PREFIXES: Final = (
@@ -156,6 +161,8 @@ class Candidate:
     @property
     def name(self) -> str:
         """Shown to the user: "Agile Octopus + Agile Outgoing Octopus"."""
+        if self.is_actual:
+            return ACTUAL_PAIR_NAME
         if self.exports is None or self.exports.name == self.imports.name:
             return self.imports.name
         return f"{self.imports.name} + {self.exports.name}"
