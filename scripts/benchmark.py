@@ -41,6 +41,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from benchmarks.compare_bench import cached_comparisons, first_comparison
 from custom_components.octopus_viz import statistics as stats_module
 from custom_components.octopus_viz.api.client import OctopusClient
 from custom_components.octopus_viz.api.const import ENV_API_URL
@@ -55,6 +56,7 @@ from tests.ha.conftest import entry_data
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKFILL_ONLY = False
+COMPARE_ONLY = False
 BACKFILL_RUNS = 5  # first backfills measured (medians printed; the worst stall of all)
 
 
@@ -282,12 +284,13 @@ async def _run_with(
         # several times on fresh entries, as this machine's timings vary from run to run.
         watch = LoopWatch()
         samples: list[dict[str, float]] = []
-        for run in range(BACKFILL_RUNS):
+        runs = 1 if COMPARE_ONLY else BACKFILL_RUNS
+        for run in range(runs):
             entry, captured, sample = await _backfill_once(
                 hass, fake, history_from, f"bench{run}", watch
             )
             samples.append(sample)
-            if run < BACKFILL_RUNS - 1:
+            if run < runs - 1:
                 assert await hass.config_entries.async_unload(entry.entry_id)
                 await hass.config_entries.async_remove(entry.entry_id)
         _summarise(samples, figures, notes)
@@ -296,7 +299,9 @@ async def _run_with(
         snapshot = entry.runtime_data.data
         figures["half-hours cached"] = sum(len(m.series) for m in snapshot.meters.values())
 
-        if BACKFILL_ONLY:
+        if BACKFILL_ONLY or COMPARE_ONLY:
+            if COMPARE_ONLY:
+                await _compare(hass, entry, fake, watch, history_from, now, figures)
             await hass.async_stop()
             return
 
@@ -381,8 +386,25 @@ async def _run_with(
             profile(data, start, end, "net", "money")
         with timed(figures, "websocket heatmap, 1 year, net kWh"):
             heatmap(data, start, end, "net", "kwh")
+
+        # 8. The tariff comparison.
+        await _compare(hass, entry, fake, watch, history_from, now, figures)
         await async_wait_recording_done(hass)
         await hass.async_stop()
+
+
+async def _compare(
+    hass: Any,
+    entry: MockConfigEntry,
+    fake: ProcessFake,
+    watch: LoopWatch,
+    history_from: str,
+    now: datetime,
+    figures: dict[str, float],
+) -> None:
+    """First comparison's requests, then comparisons with the rates cached."""
+    await first_comparison(hass, entry, fake, date.fromisoformat(history_from), figures)
+    await cached_comparisons(hass, entry, fake, watch, now.date() - timedelta(days=1), figures)
 
 
 def _print(figures: dict[str, float], notes: dict[str, str], peak_mb: float, years: int) -> None:
@@ -401,12 +423,22 @@ def _print(figures: dict[str, float], notes: dict[str, str], peak_mb: float, yea
         "async_setup_entry, warm cache": "<= 200 ms",
         "websocket profile, 1 year, net money": "<= 50 ms",
         "websocket heatmap, 1 year, net kWh": "<= 50 ms",
+        "first comparison: requests": "= the floor below",
+        "comparison 12 months, own work (best of 3)": "<= 300 ms",
+        "comparison 3 years, own work (best of 3)": "<= 1 s",
+        "  worst stall without a GC pause, comparison 12 months": "<= 50 ms",
+        "  worst stall without a GC pause, comparison 3 years": "<= 50 ms",
+        "comparison requests (rates cached)": "0",
     }
     print(f"octopus_viz benchmark: {years} years of import + export, {date.today()}")
     for name, value in figures.items():
         if (
             "requests" in name
             or "pauses over" in name
+            or "floor" in name
+            or "candidates" in name
+            or "options priced" in name
+            or "rate series" in name
             or name in ("statistic rows", "half-hours cached")
         ):
             shown = f"{value:g}"
@@ -429,9 +461,13 @@ def main() -> None:
     parser.add_argument(
         "--backfill-only", action="store_true", help="only the first backfill's own work"
     )
+    parser.add_argument(
+        "--compare-only", action="store_true", help="one backfill, then the tariff comparison"
+    )
     args = parser.parse_args()
-    global BACKFILL_ONLY  # noqa: PLW0603 - a flag for a one-shot script
+    global BACKFILL_ONLY, COMPARE_ONLY  # noqa: PLW0603 - flags for a one-shot script
     BACKFILL_ONLY = args.backfill_only
+    COMPARE_ONLY = args.compare_only
     asyncio.run(run(args.years))
 
 
