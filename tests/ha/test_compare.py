@@ -223,7 +223,8 @@ async def test_region_without_a_tariff_marks_candidates_unavailable(
     assert all(c["reason"] == "no_tariff_in_region" and not c["available"] for c in cosy)
     assert all(c["eligibility"] == "cosy_needs_heat_pump" for c in cosy)
     go = [c for c in answer["candidates"] if c["family"] == "go"]
-    assert go and all(c["available"] for c in go)
+    assert go
+    assert all(c["available"] for c in go)
     # A day later the daily refresh asks only for rows newer than those kept.
     fake_api.reset_counts()
     freezer.tick(timedelta(days=1))

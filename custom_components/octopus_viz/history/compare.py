@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
 
-from ..api.local_time import date_of_day_number, local_position
+from ..api.local_time import date_of_day_number, local_midnight, local_position
 from ..tariffs.candidates import ACTUAL, Candidate, PriceOption, pair_options
 from ..tariffs.pricing import price_epochs
+from ..tariffs.timeline import Timeline
 from .periods import period_bounds
 from .queries import QueryError
 from .series import ZERO, HalfHourSeries
@@ -121,13 +122,31 @@ def side_cost(
     )
 
 
+def standing_of(timeline: Timeline) -> StandingFn:
+    """A timeline's standing charge per local day.
+
+    A custom tariff entered without a standing charge has none (zero); a published tariff
+    without a standing-charge row for the day, or no tariff at all, leaves the day unknown.
+    """
+
+    def charge(day: date) -> Decimal | None:
+        value = timeline.standing_charge_for_day(day)
+        if value is None:
+            tariff = timeline.tariff_at(local_midnight(day))
+            if tariff is not None and tariff.code is None and not tariff.standing_charge_intervals:
+                return ZERO
+        return value
+
+    return charge
+
+
 def option_cost(usage: Usage, option: PriceOption, *, with_standing: bool) -> SideCost | None:
     """An option priced over the usage (None when it cannot price anything)."""
     timeline = option.timeline
     if timeline is None:
         return None
     costs = price_epochs(timeline, usage.stamps, usage.kwh) if usage.stamps else []
-    return side_cost(usage, costs, timeline.standing_charge_for_day if with_standing else None)
+    return side_cost(usage, costs, standing_of(timeline) if with_standing else None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
