@@ -194,9 +194,7 @@ class CandidateRates:
             return False
         self.error = None
         self._failed = failed
-        await self._run(
-            self._store.set_meta, {CATALOGUE_KEY: self._state(), RATES_KEY: self._loader.as_dict()}
-        )
+        await self._run(self._persist)
         if changed or self._fetched - set(self._timelines):
             await self._async_rebuild()
             return True
@@ -218,6 +216,10 @@ class CandidateRates:
             )
         self.products = products
         self._fetched_at = now
+
+    def _persist(self) -> None:
+        """Blocking: the catalogue and every kept row into the cache (years of Agile rows)."""
+        self._store.set_meta({CATALOGUE_KEY: self._state(), RATES_KEY: self._loader.as_dict()})
 
     def _agreements(self, families: Collection[str]) -> list[Agreement]:
         if self._since is None:
