@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import date, timedelta
 import math
 import time
@@ -24,26 +23,10 @@ from custom_components.octopus_viz.comparison import Request, async_compare, com
 from custom_components.octopus_viz.tariffs.candidate_rates import CandidateRates
 from custom_components.octopus_viz.tariffs.candidates import Family
 from custom_components.octopus_viz.tariffs.keys import CONF_COMPARE_FAMILIES
+from tests.meta_store import MemoryStore, run_now
 
 RATES_PAGE = 1_500
 ALL_FAMILIES = [family.value for family in Family]
-
-
-class MemoryStore:
-    """A meta table in memory: a first comparison's store starts empty."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def set_meta(self, values: dict[str, Any]) -> None:
-        self.values.update(values)
-
-
-async def _run_now(function: Callable[..., Any], *args: Any) -> Any:
-    return function(*args)
 
 
 async def first_comparison(
@@ -52,7 +35,7 @@ async def first_comparison(
     """Requests of a candidate store that holds nothing yet, against the floor."""
     coordinator = entry.runtime_data
     region_mpan = next(m.mpan for m in coordinator.meters if m.direction.value == "import")
-    rates = CandidateRates(coordinator.client, MemoryStore(), _run_now, region_mpan)
+    rates = CandidateRates(coordinator.client, MemoryStore(), run_now, region_mpan)
     fake.reset_counts()
     began = time.perf_counter()
     await rates.async_refresh(dt_util.utcnow(), local_midnight(since), ALL_FAMILIES)

@@ -242,13 +242,6 @@ def unavailable_product(code: str) -> CandidateResult:
         available=False,
         reason="unknown_product",
         eligibility=None,
-        import_cost=None,
-        export_revenue=None,
-        standing_charges=None,
-        net=None,
-        difference=None,
-        uncovered_days=(),
-        months=(),
     )
 
 

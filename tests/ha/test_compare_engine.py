@@ -7,10 +7,8 @@ half-hour by half-hour, without any of the integration's pricing code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -29,6 +27,7 @@ from custom_components.octopus_viz.history.series import HalfHourSeries
 from custom_components.octopus_viz.tariffs.candidate_rates import CandidateRates
 from custom_components.octopus_viz.tariffs.candidates import ACTUAL, Family, PriceOption
 from fake_octopus import DEMO_API_KEY, DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
+from tests.meta_store import MemoryStore, run_now
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -36,23 +35,6 @@ ALL = [family.value for family in Family]
 ACTUAL_TARIFF = "E-1R-VAR-22-11-01-C"  # what the "actual" half-hours are priced with here
 ACTUAL_EXPORT = "E-1R-OUTGOING-FIX-12M-19-05-13-C"
 HALF_HOUR = timedelta(minutes=30)
-
-
-class MemoryStore:
-    """The cache's meta table, in memory."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def set_meta(self, values: dict[str, Any]) -> None:
-        self.values.update(values)
-
-
-async def run_now(function: Callable[..., Any], *args: Any) -> Any:
-    return function(*args)
 
 
 def series_of(fake: FakeOctopus, mpan: str, first: date, last: date) -> HalfHourSeries:

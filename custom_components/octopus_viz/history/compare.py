@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
+from typing import Any
 
 from ..api.local_time import date_of_day_number, local_midnight, local_position
 from ..tariffs.candidates import ACTUAL, Candidate, PriceOption, pair_options
@@ -183,13 +184,13 @@ class CandidateResult:
     available: bool
     reason: str | None
     eligibility: str | None
-    import_cost: Decimal | None
-    export_revenue: Decimal | None
-    standing_charges: Decimal | None
-    net: Decimal | None
-    difference: Decimal | None
-    uncovered_days: tuple[date, ...]
-    months: tuple[MonthTotals, ...]
+    import_cost: Decimal | None = None
+    export_revenue: Decimal | None = None
+    standing_charges: Decimal | None = None
+    net: Decimal | None = None
+    difference: Decimal | None = None
+    uncovered_days: tuple[date, ...] = ()
+    months: tuple[MonthTotals, ...] = ()
 
 
 def _totals(
@@ -223,7 +224,8 @@ def _totals(
     return totals, tuple(rows)
 
 
-def _unavailable(candidate: Candidate, reason: str | None) -> CandidateResult:
+def _result(candidate: Candidate, reason: str | None, **money: Any) -> CandidateResult:
+    """A candidate's answer: unavailable with a reason, else with its `money` fields."""
     return CandidateResult(
         key=candidate.key,
         import_product=candidate.imports.product,
@@ -231,16 +233,10 @@ def _unavailable(candidate: Candidate, reason: str | None) -> CandidateResult:
         name=candidate.name,
         family=candidate.imports.family,
         is_actual=candidate.is_actual,
-        available=False,
+        available=reason is None,
         reason=reason,
         eligibility=candidate.eligibility,
-        import_cost=None,
-        export_revenue=None,
-        standing_charges=None,
-        net=None,
-        difference=None,
-        uncovered_days=(),
-        months=(),
+        **money,
     )
 
 
@@ -260,25 +256,18 @@ def rank(
             None if candidate.exports is None else costs.get(f"export:{candidate.exports.key}")
         )
         if imported is None or (candidate.exports is not None and exported is None):
-            results.append(_unavailable(candidate, candidate.reason or "no_rates"))
+            results.append(_result(candidate, candidate.reason or "no_rates"))
             continue
         sides = [side for side in (imported, exported) if side is not None]
         if any(side.count and not side.priced for side in sides):
-            results.append(_unavailable(candidate, "no_rates_in_period"))
+            results.append(_result(candidate, "no_rates_in_period"))
             continue
         totals, months = _totals(imported, exported)
         uncovered = imported.uncovered | (exported.uncovered if exported else frozenset())
         results.append(
-            CandidateResult(
-                key=candidate.key,
-                import_product=candidate.imports.product,
-                export_product=None if candidate.exports is None else candidate.exports.product,
-                name=candidate.name,
-                family=candidate.imports.family,
-                is_actual=candidate.is_actual,
-                available=True,
-                reason=None,
-                eligibility=candidate.eligibility,
+            _result(
+                candidate,
+                None,
                 import_cost=totals.import_cost,
                 export_revenue=totals.export_revenue,
                 standing_charges=totals.standing_charges,
