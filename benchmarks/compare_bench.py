@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.octopus_viz.api.local_time import local_midnight
 from custom_components.octopus_viz.comparison import Request, async_compare, comparison_of
-from custom_components.octopus_viz.tariffs.candidate_rates import CandidateRates
+from custom_components.octopus_viz.tariffs.candidate_rates import RATES_KEY, CandidateRates
 from custom_components.octopus_viz.tariffs.candidates import Family
 from custom_components.octopus_viz.tariffs.keys import CONF_COMPARE_FAMILIES
 from tests.meta_store import MemoryStore, run_now
@@ -35,12 +35,13 @@ async def first_comparison(
     """Requests of a candidate store that holds nothing yet, against the floor."""
     coordinator = entry.runtime_data
     region_mpan = next(m.mpan for m in coordinator.meters if m.direction.value == "import")
-    rates = CandidateRates(coordinator.client, MemoryStore(), run_now, region_mpan)
+    store = MemoryStore()
+    rates = CandidateRates(coordinator.client, store, run_now, region_mpan)
     fake.reset_counts()
     began = time.perf_counter()
     await rates.async_refresh(dt_util.utcnow(), local_midnight(since), ALL_FAMILIES)
     figures["first comparison: wall time of the rate fetch"] = time.perf_counter() - began
-    stored = rates._store.values["compare:rates"]
+    stored = store.values[RATES_KEY]
     floor = sum(max(1, math.ceil(len(s["rows"]) / RATES_PAGE)) for s in stored["series"].values())
     catalogue = 1 + len(rates.products) + 1  # listing, product pages, meter point
     figures["first comparison: requests"] = fake.count()
