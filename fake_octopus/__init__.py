@@ -1,8 +1,10 @@
 """A fake Octopus Energy REST API for tests, benchmarks and the demo Home Assistant instance.
 
 It serves one deterministic demo account (import and solar export half hours, tariffs of the
-variable, Flux, Agile and Outgoing products) with the real API's shapes and quirks, and lets tests
-inject faults and inspect requests. See `FakeOctopus`.
+variable, Flux, Agile and Outgoing products) with the real API's shapes and quirks, the products
+catalogue a tariff comparison reads (Go, Intelligent Go, Cosy, Tracker, a fixed product, regional
+prices, meter points with their region), and lets tests inject faults and inspect requests. See
+`FakeOctopus`.
 """
 
 from __future__ import annotations

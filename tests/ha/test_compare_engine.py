@@ -258,3 +258,54 @@ async def test_region_without_the_product_and_no_second_request(
     for request in rate_requests:
         assert request.query["period_from"] >= "2025-11-20T12:00:00Z"
     assert asked > 0
+
+
+async def test_kept_rates_reload_without_a_request(
+    hass: HomeAssistant, fake_api: FakeOctopus
+) -> None:
+    client = OctopusClient(async_get_clientsession(hass), DEMO_API_KEY)
+    store = MemoryStore()
+    since = local_midnight(date(2025, 11, 1))
+    fake_api.hidden_products.add("FLUX-EXPORT-23-02-14")  # seen missing from the real listing
+    first = CandidateRates(client, store, run_now, DEMO_IMPORT_MPAN)
+    assert await first.async_refresh(fake_api.now, since, ALL)
+    fake_api.reset_counts()
+    again = CandidateRates(client, store, run_now, DEMO_IMPORT_MPAN)
+    await again.async_load()
+    assert fake_api.count() == 0
+    assert again.region == "C"
+    for direction in Direction:
+        before = {o.key: o.timeline for o in first.options(direction, ALL)}
+        after = {o.key: o.timeline for o in again.options(direction, ALL)}
+        assert before.keys() == after.keys()
+        for key, timeline in before.items():
+            kept = after[key]
+            assert timeline is not None
+            assert kept is not None
+            assert timeline.tariffs[0].day_series == kept.tariffs[0].day_series, key
+    # Flux export stood in by its code, its rates read all the same.
+    flux_out = next(o for o in again.options(Direction.EXPORT, ALL) if o.family == "flux_export")
+    assert flux_out.key == "FLUX-EXPORT-23-02-14"
+    assert flux_out.available
+    assert not again.due(fake_api.now, since, ALL)
+    assert again.due(fake_api.now, since - timedelta(days=1), ALL)  # history grew backwards
+
+
+async def test_unreadable_store_and_api_errors(
+    hass: HomeAssistant, fake_api: FakeOctopus, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = OctopusClient(async_get_clientsession(hass), DEMO_API_KEY, max_retries=0)
+    store = MemoryStore()
+    store.values["compare:catalogue"] = {"version": 99}
+    rates = CandidateRates(client, store, run_now, DEMO_IMPORT_MPAN)
+    await rates.async_load()
+    assert "unreadable stored tariff catalogue" in caplog.text
+    assert rates.products == {}
+    fake_api.fail("server_error", times=5, path_contains="/products/")
+    since = local_midnight(date(2025, 11, 1))
+    assert not await rates.async_refresh(fake_api.now, since, ALL)
+    assert rates.error is not None
+    assert rates.options(Direction.IMPORT, ALL) == []
+    fake_api.clear_faults()
+    assert await rates.async_refresh(fake_api.now, since, ALL)
+    assert rates.error is None

@@ -138,3 +138,26 @@ def test_custom_tariffs_become_one_option_per_direction() -> None:
         (Direction.EXPORT, "out"),
     ]
     assert custom_options([{"name": "broken", "unit": "x"}]) == []
+
+
+def test_families_of_products() -> None:
+    from custom_components.octopus_viz.api.products import ProductInfo
+    from custom_components.octopus_viz.tariffs.candidates import (
+        choose_products,
+        family_of,
+    )
+
+    def info(code: str, **facts: object) -> ProductInfo:
+        return ProductInfo(code=code, display_name=code, direction=Direction.IMPORT, **facts)  # type: ignore[arg-type]
+
+    assert family_of(info("SILVER-24-10-01")) is Family.TRACKER
+    assert family_of(info("NEW-TRACKER-26", is_tracker=True)) is Family.TRACKER
+    assert family_of(info("OE-FIX-12M-26-01-01", term=12)) is Family.FIXED
+    assert family_of(info("OE-FIX-24M-26-01-01", term=24)) is None
+    assert family_of(info("AGILE-OUTGOING-19-05-13")) is None  # an export code listed as import
+    assert family_of(info("SOMETHING-ELSE")) is None
+    older = info("AGILE-23-12-06", available_from=local_midnight(date(2023, 12, 6)))
+    newer = info("AGILE-24-10-01", available_from=local_midnight(date(2024, 10, 1)))
+    chosen = choose_products([newer, older, info("FLUX-IMPORT-23-02-14")])
+    assert chosen[Family.AGILE] is newer
+    assert chosen[Family.FLUX_EXPORT].code == "FLUX-EXPORT-23-02-14"
