@@ -88,26 +88,39 @@ class SideCost:
     count: int  # half-hours in the period
 
 
-def side_cost(
-    usage: Usage, costs: Sequence[Decimal | None], standing: StandingFn | None
-) -> SideCost:
-    """Sums of one direction's costs (parallel to `usage`), with each day's standing charge."""
+type CostsFn = Callable[[int, int], Sequence[Decimal | None]]
+
+
+def side_cost(usage: Usage, costs: CostsFn, standing: StandingFn | None) -> SideCost:
+    """Sums of one direction's costs, with each day's standing charge.
+
+    `costs(lo, hi)` gives the money of half-hours lo..hi-1 of `usage`; it is asked one month
+    at a time, so pricing a year never holds a Decimal per half-hour: a year of a dozen
+    candidates would otherwise leave a quarter of a million objects for Python's garbage
+    collector to walk (a full collection stops the event loop too).
+    """
     months: dict[str, Decimal] = {}
     charges: dict[str, Decimal] = {}
     uncovered: set[date] = set()
     priced = 0
+    days = usage.days
+    first_day = 0
     with localcontext(_EXACT):
         for key, lo, hi in usage.months:
-            part = costs[lo:hi]
+            part = costs(lo, hi)
             known = [cost for cost in part if cost is not None]
             priced += len(known)
             months[key] = sum(known, ZERO)
-        if priced < len(costs):
-            for day, lo, hi in usage.days:
-                if None in costs[lo:hi]:
-                    uncovered.add(day)
+            last_day = first_day
+            while last_day < len(days) and days[last_day][2] <= hi:
+                last_day += 1
+            if len(known) < len(part):
+                for day, day_lo, day_hi in days[first_day:last_day]:
+                    if None in part[day_lo - lo : day_hi - lo]:
+                        uncovered.add(day)
+            first_day = last_day
         if standing is not None:
-            for day, _lo, _hi in usage.days:
+            for day, _lo, _hi in days:
                 charge = standing(day)
                 key = day.strftime("%Y-%m")
                 if charge is None:
@@ -119,8 +132,14 @@ def side_cost(
         standing=charges,
         uncovered=frozenset(uncovered),
         priced=priced,
-        count=len(costs),
+        count=len(usage.stamps),
     )
+
+
+def actual_cost(usage: Usage, standing: StandingFn | None) -> SideCost:
+    """The cached (actual) prices of the usage."""
+    values = usage.values
+    return side_cost(usage, lambda lo, hi: values[lo:hi], standing)
 
 
 def standing_of(timeline: Timeline) -> StandingFn:
@@ -146,7 +165,11 @@ def option_cost(usage: Usage, option: PriceOption, *, with_standing: bool) -> Si
     timeline = option.timeline
     if timeline is None:
         return None
-    costs = price_epochs(timeline, usage.stamps, usage.kwh) if usage.stamps else []
+    stamps, kwh = usage.stamps, usage.kwh
+
+    def costs(lo: int, hi: int) -> Sequence[Decimal | None]:
+        return price_epochs(timeline, stamps[lo:hi], kwh[lo:hi])
+
     return side_cost(usage, costs, standing_of(timeline) if with_standing else None)
 
 
@@ -317,8 +340,8 @@ def compare_tariffs(
     used_out = Usage.of(export_series, start, end)
     if not used_in.stamps and not used_out.stamps:
         raise QueryError("no_data", start=start.isoformat(), end=end.isoformat())
-    actual_in = side_cost(used_in, used_in.values, actual_standing)
-    actual_out = side_cost(used_out, used_out.values, None) if export_series is not None else None
+    actual_in = actual_cost(used_in, actual_standing)
+    actual_out = actual_cost(used_out, None) if export_series is not None else None
     costs: dict[str, SideCost | None] = {}
     for option in imports:
         costs[f"import:{option.key}"] = (
