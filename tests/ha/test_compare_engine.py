@@ -94,9 +94,13 @@ def actual_options(direction: Direction) -> PriceOption:
 
 
 async def compare(
-    fake: FakeOctopus, rates: CandidateRates, first: date, last: date
+    fake: FakeOctopus,
+    rates: CandidateRates,
+    first: date,
+    last: date,
+    since: date = date(2025, 10, 1),
 ) -> tuple[Comparison, HalfHourSeries, HalfHourSeries]:
-    await rates.async_refresh(fake.now, local_midnight(date(2025, 10, 1)), ALL)
+    await rates.async_refresh(fake.now, local_midnight(since), ALL)
     imported = series_of(fake, DEMO_IMPORT_MPAN, first, last)
     exported = series_of(fake, DEMO_EXPORT_MPAN, first, last)
 
@@ -203,6 +207,30 @@ async def test_fortnight_over_the_clock_change_matches_decimal(
     assert by_key["FLUX-IMPORT-23-02-14+FLUX-EXPORT-23-02-14"].eligibility == (
         "flux_needs_solar_battery"
     )
+
+
+async def test_march_fortnight_with_a_variable_price_change(
+    fake_api: FakeOctopus, rates: CandidateRates
+) -> None:
+    # 2025-03-30 has 23 hours (GMT to BST) and the price cap changes on 1 April.
+    first, last = date(2025, 3, 24), date(2025, 4, 6)
+    result, imported, exported = await compare(fake_api, rates, first, last, date(2025, 3, 1))
+    assert len(imported) == 14 * 48 - 2
+    flexible_rates = {
+        pence(fake_api, "E-1R-VAR-22-11-01-C", imported.start_of(i)) for i in range(len(imported))
+    }
+    assert len(flexible_rates) == 2  # one change inside the period
+    by_key = {c.key: c for c in result.candidates}
+    for key in (
+        "VAR-22-11-01+OUTGOING-FIX-12M-19-05-13",
+        "SILVER-24-10-01+AGILE-OUTGOING-19-05-13",
+        "AGILE-24-10-01+actual",
+        "COSY-22-12-08+OUTGOING-FIX-12M-19-05-13",
+        "FLUX-IMPORT-23-02-14+FLUX-EXPORT-23-02-14",
+    ):
+        assert by_key[key].available, key
+        assert [m.month for m in by_key[key].months] == ["2025-03", "2025-04"]
+        check(fake_api, by_key[key], imported, exported)
 
 
 async def test_product_on_sale_mid_period_reports_uncovered_days(
