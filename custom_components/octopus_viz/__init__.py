@@ -18,7 +18,7 @@ from .account import async_load_agreements
 from .api.client import OctopusClient
 from .api.errors import OctopusAuthError, OctopusError
 from .api.models import MeterConfig
-from .card import async_register_card
+from .card import async_register_card, async_remove_resource
 from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, DOMAIN
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
 from .history.cache import ReadingCache, remove_cache_file
@@ -138,3 +138,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) 
 async def async_remove_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
     """The account was removed: delete its cache file (statistics stay in the recorder)."""
     await hass.async_add_executor_job(remove_cache_file, cache_path(hass, entry.entry_id))
+    others = [e for e in hass.config_entries.async_entries(DOMAIN) if e.entry_id != entry.entry_id]
+    if not others:
+        await async_remove_resource(hass)

@@ -1,0 +1,416 @@
+/**
+ * The card element: controls, the status state machine (waiting, loading, prompt, error,
+ * ready), one websocket request per change of option, keyboard and pointer access to the
+ * items of the chart. What a view draws lives in views/*.js; strings in strings/*.js.
+ */
+import { buildRequest, missingDates, OPTIONS, VIEW_OPTIONS, validateConfig } from "./config.js";
+import { dateFormats, escapeHtml, isoRange, makeFormatters } from "./format.js";
+import { dateNames, localeOf, translator } from "./i18n.js";
+import { STYLES } from "./styles.js";
+import * as combined from "./views/combined.js";
+import * as compare from "./views/compare.js";
+import * as daily from "./views/daily.js";
+import * as heatmap from "./views/heatmap.js";
+import * as profile from "./views/profile.js";
+
+export const VIEWS = { profile, combined, heatmap, daily, compare };
+const REFRESH_MS = 30 * 60 * 1000; // readings arrive at most a few times a day
+const CONTROLS = ["view", "period", "direction", "unit", "stat"];
+const STATE_KEYS = ["view", "period", "anchor", "direction", "unit", "stat", "start", "end"];
+
+export class OctopusVizCard extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+    this._config = undefined;
+    this._hass = undefined;
+    this._state = {};
+    this._status = { kind: "waiting" };
+    this._seq = 0; // only the latest request may update the card
+    this._inFlight = false;
+    this._loadedAt = 0;
+    this._day = null; // daily view: the day whose half-hours are open
+    this._daysData = null; // daily view: the days, kept while a day is open
+    this._selected = null; // compare view: the candidate whose months are shown
+    this._hasGas = false;
+    this._width = 0;
+    this._resize = new ResizeObserver(() => this._onResize());
+  }
+
+  static getStubConfig() {
+    return { view: "profile", period: "last_30_days" };
+  }
+
+  static getConfigElement() {
+    return document.createElement("octopus-viz-card-editor");
+  }
+
+  setConfig(config) {
+    const validated = validateConfig(config);
+    // The dashboard editor calls this on every keystroke: an unchanged card keeps its data.
+    if (this._config && JSON.stringify(validated) === JSON.stringify(this._config)) return;
+    this._config = validated;
+    this._state = Object.fromEntries(STATE_KEYS.map((key) => [key, validated[key]]));
+    this._day = null;
+    this._daysData = null;
+    this._selected = null;
+    this._build();
+    if (this._hass) this._load();
+  }
+
+  set hass(hass) {
+    const first = !this._hass;
+    this._hass = hass;
+    // A first hass, or the user switched language: new labels, same data.
+    if (this._config && localeOf(hass) !== this._builtFor) this._build();
+    // HA sets hass on every state change anywhere: only the first one triggers a query.
+    if (first) {
+      this._fetchMeters();
+      if (this._config) this._load();
+    }
+  }
+
+  get hass() {
+    return this._hass;
+  }
+
+  connectedCallback() {
+    this._timer = setInterval(() => this._refreshIfStale(), 60 * 1000);
+    if (this._body) this._resize.observe(this._body);
+    this._refreshIfStale();
+  }
+
+  disconnectedCallback() {
+    clearInterval(this._timer);
+    this._timer = undefined;
+    this._resize.disconnect();
+  }
+
+  getCardSize() {
+    return { heatmap: 9, compare: 8 }[this._state.view] ?? 6;
+  }
+
+  getGridOptions() {
+    return { columns: 12, min_columns: 6, min_rows: 4 };
+  }
+
+  get _locale() {
+    return localeOf(this._hass);
+  }
+
+  _refreshIfStale() {
+    if (!this._hass || !this._config || this._inFlight) return;
+    // A background refresh keeps the chart on screen until the new data arrive.
+    if (Date.now() - this._loadedAt >= REFRESH_MS) this._load({ quiet: this._loadedAt > 0 });
+  }
+
+  /** Whether the account has a gas meter (asked once: "Gas" is offered only then). */
+  async _fetchMeters() {
+    try {
+      const { entries } = await this._hass.callWS({ type: "octopus_viz/entries" });
+      const entry = entries.find((e) => e.entry_id === this._config?.entry_id) ?? entries[0];
+      this._hasGas = (entry?.meters ?? []).some((m) => m.direction === "gas" || m.fuel === "gas");
+    } catch {
+      this._hasGas = false; // an older server: electricity only
+    }
+    if (this._body) this._syncControls();
+  }
+
+  /** Create the static skeleton (header, controls, body) once per configuration. */
+  _build() {
+    this._builtFor = this._locale;
+    const t = translator(this._builtFor);
+    this._t = t;
+    const select = (key) =>
+      `<select data-key="${key}" aria-label="${escapeHtml(t(`field.${key}`))}">` +
+      OPTIONS[key]
+        .map((value) => `<option value="${value}">${escapeHtml(t(`${key}.${value}`))}</option>`)
+        .join("") +
+      `</select>`;
+    this.shadowRoot.innerHTML = `
+      <style>${STYLES}</style>
+      <ha-card>
+        <div class="wrap">
+          <header><h2></h2><span class="subtitle"></span></header>
+          <div class="controls">
+            ${select("view")}${select("period")}
+            <span class="custom">
+              <input type="date" data-key="start" aria-label="${escapeHtml(t("field.start"))}">
+              <span aria-hidden="true">–</span>
+              <input type="date" data-key="end" aria-label="${escapeHtml(t("field.end"))}">
+            </span>
+            ${select("direction")}${select("unit")}${select("stat")}
+          </div>
+          <div class="body"></div>
+          <div class="meta"></div>
+          <div class="sr" aria-live="polite"></div>
+        </div>
+        <div class="tooltip" role="tooltip" hidden></div>
+      </ha-card>`;
+    const root = this.shadowRoot;
+    root.querySelector("h2").textContent = this._config.title || t("card.title");
+    this._body = root.querySelector(".body");
+    this._tooltip = root.querySelector(".tooltip");
+    this._live = root.querySelector(".sr");
+    root.querySelector(".controls").addEventListener("change", (ev) => this._onControl(ev));
+    // pointerdown too: a tap on a touch screen shows the value without any pointer movement.
+    this._body.addEventListener("pointermove", (ev) => this._onPointer(ev));
+    this._body.addEventListener("pointerdown", (ev) => this._onPointer(ev));
+    this._body.addEventListener("pointerleave", () => {
+      this._tooltip.hidden = true;
+    });
+    this._body.addEventListener("click", (ev) => this._onClick(ev));
+    this._body.addEventListener("keydown", (ev) => this._onKey(ev));
+    this._resize.disconnect();
+    if (this.isConnected) this._resize.observe(this._body);
+    this._syncControls();
+    this._render();
+  }
+
+  _syncControls() {
+    const root = this.shadowRoot;
+    for (const el of root.querySelectorAll("[data-key]")) {
+      el.value = this._state[el.dataset.key] ?? "";
+    }
+    root.querySelector(".custom").hidden = this._state.period !== "custom";
+    const used = VIEW_OPTIONS[this._state.view];
+    for (const key of ["direction", "unit", "stat"]) {
+      root.querySelector(`[data-key="${key}"]`).hidden = !used.includes(key);
+    }
+    const gas = root.querySelector('[data-key="direction"] option[value="gas"]');
+    gas.hidden = !this._hasGas && this._state.direction !== "gas";
+  }
+
+  _onControl(ev) {
+    const key = ev.target.dataset.key;
+    if (!key) return;
+    const previous = this._state;
+    this._state = { ...previous, [key]: ev.target.value };
+    if (key === "period" && ev.target.value === "custom" && !(previous.start && previous.end)) {
+      // Start from the range on screen, so "custom" first shows what the user was looking at.
+      const shown = this._status.data;
+      this._state.start = shown?.start ?? previous.start;
+      this._state.end = shown?.end ?? previous.end;
+    }
+    this._day = null;
+    this._daysData = null;
+    if (key === "view") this._selected = null;
+    this._syncControls();
+    if (key === "stat") {
+      // Both statistics come in every answer: redraw, no round trip needed.
+      this._render();
+      return;
+    }
+    this._load();
+  }
+
+  /**
+   * Ask the server for the current selection; answers to superseded requests are dropped.
+   * `quiet` (background refresh) skips the loading state so the chart does not flicker.
+   */
+  async _load({ quiet = false } = {}) {
+    if (!this._hass) return;
+    const state = this._state;
+    const day = this._day;
+    const seq = ++this._seq; // supersedes any request still in flight
+    this._inFlight = false;
+    const prompt = missingDates(state);
+    if (prompt) {
+      this._setStatus({ kind: "prompt", key: prompt });
+      return;
+    }
+    this._inFlight = true;
+    if (!quiet) this._setStatus({ kind: "loading" });
+    let status;
+    try {
+      const data = await this._hass.callWS(buildRequest(state, this._config.entry_id, day));
+      status = { kind: "ready", view: day ? "day" : state.view, data };
+    } catch (err) {
+      // HA rejects with {code, message}; anything else is shown as best we can.
+      const message = err?.message || (typeof err === "string" ? err : "");
+      status = { kind: "error", message };
+    }
+    if (seq !== this._seq) return;
+    this._inFlight = false;
+    this._loadedAt = Date.now(); // after errors too: do not hammer a failing server
+    this._setStatus(status);
+  }
+
+  _setStatus(status) {
+    this._status = status;
+    this._render();
+  }
+
+  _onResize() {
+    const width = Math.round(this._body?.clientWidth ?? 0);
+    if (width && Math.abs(width - this._width) > 1 && this._status.kind === "ready") {
+      // Deferred: redrawing inside the observer callback could trigger a resize loop.
+      requestAnimationFrame(() => this._render());
+    }
+  }
+
+  /** Draw the current status: a message, the empty state, or the chart with its summary. */
+  _render() {
+    if (!this._body) return;
+    const t = this._t;
+    this._tooltip.hidden = true;
+    this._items = null;
+    this._focus = -1;
+    const { kind } = this._status;
+    const subtitle = this.shadowRoot.querySelector(".subtitle");
+    if (kind !== "ready") {
+      const text = {
+        waiting: () => t("state.waiting"),
+        loading: () => t("state.loading"),
+        prompt: () => t(this._status.key),
+        error: () => t("state.error", { message: this._status.message || t("state.unknown_error") }),
+      }[kind]();
+      // While loading, the previous range stays in the subtitle as context.
+      if (kind === "error" || kind === "prompt") subtitle.textContent = "";
+      this._showMessage(kind, text);
+      return;
+    }
+    const { data, view } = this._status;
+    const locale = this._locale;
+    const names = dateNames(locale);
+    const dateFmt = dateFormats(locale, "UTC", names);
+    subtitle.textContent = [data.title, isoRange(dateFmt.long, data.start, data.end)]
+      .filter(Boolean)
+      .join(" · ");
+    const module = view === "day" ? { render: daily.renderDay } : VIEWS[view];
+    if (module.isEmpty?.(data)) {
+      this._showMessage("empty", t("state.empty"));
+      return;
+    }
+    this._width = Math.round(this._body.clientWidth) || 480;
+    const ctx = {
+      t,
+      fmt: makeFormatters(locale, data.unit ?? "money", data.currency),
+      dateFmt,
+      width: this._width,
+      stat: this._state.stat,
+      selected: this._selected,
+    };
+    const chart = module.render(data, ctx);
+    this._chart = chart;
+    const back = view === "day" ? `<button class="back">${escapeHtml(t("daily.back"))}</button>` : "";
+    this._body.innerHTML = back + chart.html;
+    const meta = this.shadowRoot.querySelector(".meta");
+    meta.innerHTML =
+      chart.summary.map((item) => `<span>${escapeHtml(item)}</span>`).join("") + chart.legend;
+    const until = new Date(data.data_until ?? "");
+    if (!Number.isNaN(until.getTime())) {
+      const span = document.createElement("span");
+      const timeZone = this._hass?.config?.time_zone || "Europe/London";
+      span.textContent = t("meta.data_until", {
+        time: dateFormats(locale, timeZone, names).time.format(until),
+      });
+      meta.append(span);
+    }
+  }
+
+  /** A text state in place of the chart (never a blank card). */
+  _showMessage(kind, text) {
+    const role = kind === "error" ? "alert" : "status";
+    this._body.innerHTML = `<div class="state ${kind}" role="${role}"></div>`;
+    this._body.firstElementChild.textContent = text;
+    this.shadowRoot.querySelector(".meta").innerHTML = "";
+    this._chart = null;
+  }
+
+  /** Show the description of an item (bar, slot, cell, tariff) next to it. */
+  _describe(el, x, y) {
+    const lines = this._chart.describe(el);
+    this._tooltip.innerHTML = lines
+      .map((line, i) => (i === lines.length - 1 ? `<b>${escapeHtml(line)}</b>` : escapeHtml(line)))
+      .join("<br>");
+    this._tooltip.hidden = false;
+    // Keep the tooltip inside the card: flip it to the left near the right edge.
+    const card = this.shadowRoot.querySelector("ha-card").getBoundingClientRect();
+    const tip = this._tooltip.getBoundingClientRect();
+    let left = x - card.left + 12;
+    if (left + tip.width > card.width) left = Math.max(0, x - card.left - tip.width - 12);
+    this._tooltip.style.left = `${left}px`;
+    this._tooltip.style.top = `${Math.max(0, y - card.top - tip.height - 8)}px`;
+    return lines;
+  }
+
+  _itemOf(target) {
+    return target?.closest?.(".item, rect.cell") ?? null;
+  }
+
+  _onPointer(ev) {
+    const el = this._itemOf(ev.target);
+    if (!el || !this._chart) {
+      this._tooltip.hidden = true;
+      return;
+    }
+    this._describe(el, ev.clientX, ev.clientY);
+  }
+
+  _onClick(ev) {
+    if (ev.target.closest?.("button.back")) {
+      this._closeDay();
+      return;
+    }
+    const el = this._itemOf(ev.target);
+    if (el) this._activate(el);
+  }
+
+  /** Enter on a day opens its half-hours; on a tariff, its months. */
+  _activate(el) {
+    const value = this._chart?.activate?.(el);
+    if (!value) return;
+    if (this._status.view === "daily") {
+      this._daysData = this._status.data;
+      this._day = value;
+      this._load();
+    } else if (this._status.view === "compare") {
+      this._selected = value;
+      this._render();
+      this.shadowRoot.querySelector("svg.compare")?.focus();
+    }
+  }
+
+  /** Back from a day to the days, from the answer kept (no new request). */
+  _closeDay() {
+    this._day = null;
+    ++this._seq;
+    this._setStatus({ kind: "ready", view: "daily", data: this._daysData });
+    this._daysData = null;
+    this.shadowRoot.querySelector("svg.daily")?.focus();
+  }
+
+  /** Arrow keys move over the items (rows of a heatmap with up and down); values are announced. */
+  _onKey(ev) {
+    if (!this._chart || !ev.target.matches?.("svg")) return;
+    this._items ??= [...ev.target.querySelectorAll(".item, rect.cell")];
+    const count = this._items.length;
+    if (!count) return;
+    const columns = this._chart.columns ?? 1;
+    const moves = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+      Home: -count,
+      End: count,
+    };
+    if (ev.key === "Enter" || ev.key === " ") {
+      if (this._focus >= 0) this._activate(this._items[this._focus]);
+      ev.preventDefault();
+      return;
+    }
+    if (!(ev.key in moves)) return;
+    ev.preventDefault();
+    const start = this._focus < 0 ? (moves[ev.key] > 0 ? -1 : count) : this._focus;
+    const next = Math.min(count - 1, Math.max(0, start + moves[ev.key]));
+    this._items[this._focus]?.classList.remove("focused");
+    this._focus = next;
+    const el = this._items[next];
+    el.classList.add("focused");
+    const box = el.getBoundingClientRect();
+    const lines = this._describe(el, box.left + box.width / 2, box.top);
+    this._live.textContent = lines.join(", ");
+  }
+}
