@@ -39,17 +39,6 @@ READ_ITEMS = """els => els.map(e => {
     };
 })"""
 
-READ_ROWS = """rows => rows.map(r => ({
-    date: r.dataset.date,
-    cells: [...r.querySelectorAll("rect.cell")].map(c => ({
-        slot: Number(c.dataset.slot),
-        value: c.dataset.value === "" ? null : Number(c.dataset.value),
-        cls: c.getAttribute("class"),
-        fill: getComputedStyle(c).fill,
-    })),
-}))"""
-
-
 async def data_calls(page: Page, card: str) -> list[dict[str, Any]]:
     """The data requests a card sent, oldest first (not the one-off meter list)."""
     calls: list[dict[str, Any]] = await page.evaluate("window.wsCalls")
@@ -256,11 +245,64 @@ async def test_combined_draws_import_above_export_below_and_net_as_a_line(
     )
 
 
+# In the page: the canvas pixel at the centre of each cell against the colour of its level.
+PAINTED_CELLS = """async id => {
+    const f = await import("/custom_components/octopus_viz/frontend/format.js");
+    const card = document.getElementById(id);
+    const root = card.shadowRoot;
+    const chart = card._chart;
+    const data = card._status.data;
+    const svg = root.querySelector("svg.heatmap");
+    const canvas = root.querySelector(".heat canvas");
+    const paint = canvas.getContext("2d");
+    const scale = canvas.width / canvas.getBoundingClientRect().width;
+    const all = data.days.flatMap(d => d.values).filter(v => v !== null);
+    const extent = Math.max(...all.map(Math.abs));
+    const probe = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    svg.append(probe);
+    const colourOf = {};
+    const parse = css => css.match(/[\d.]+/g).slice(0, 3).map(Number)
+        .map(c => (css.startsWith("color(") ? c * 255 : c));
+    const out = {cells: 0, mismatches: [], classes: [], alpha: [], rgb: []};
+    const svgBox = svg.getBoundingClientRect();
+    data.days.forEach((day, r) => day.values.forEach((v, s) => {
+        const i = r * 48 + s;
+        const cls = f.levelClass(v, extent);
+        const box = chart.focusCell(svg, i);
+        const x = Math.floor((box.x - svgBox.x + box.width / 2) * scale);
+        const y = Math.floor((box.y - svgBox.y + box.height / 2) * scale);
+        const [red, green, blue, alpha] = paint.getImageData(x, y, 1, 1).data;
+        out.cells += 1;
+        out.classes.push(cls);
+        out.alpha.push(alpha);
+        out.rgb.push([red, green, blue]);
+        if (cls === "none") { if (alpha !== 0) out.mismatches.push([i, "painted"]); return; }
+        probe.setAttribute("class", "cell " + cls);
+        colourOf[cls] ??= parse(getComputedStyle(probe).fill);
+        const want = colourOf[cls];
+        if (Math.max(...want.map((c, k) => Math.abs(c - [red, green, blue][k]))) > 2) {
+            out.mismatches.push([i, cls, want, [red, green, blue]]);
+        }
+    }));
+    probe.remove();
+    root.querySelector(".focus-ring").setAttribute("hidden", "");
+    return out;
+}"""
+
+# The screen box of heatmap cell i (the keyboard focus ring is put on it).
+CELL_BOX = """([id, i]) => {
+    const card = document.getElementById(id);
+    const svg = card.shadowRoot.querySelector("svg.heatmap");
+    const box = card._chart.focusCell(svg, i);
+    return {x: box.x, y: box.y, width: box.width, height: box.height};
+}"""
+
+
 async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
     """One row per day, 48 cells per row, values and a symmetric colour scale."""
     page = card_page.page
     card = page.locator("#heatmap")
-    await expect(card.locator("g.row")).to_have_count(30)
+    await expect(card.locator(".heat canvas")).to_be_visible()
     assert (await data_calls(page, "heatmap"))[0] == {
         "type": "octopus_viz/heatmap",
         "entry_id": "demo",
@@ -270,22 +312,20 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
         "anchor": "latest",
     }
     response = await last_response(page, "heatmap")
-    rows = await card.locator("g.row").evaluate_all(READ_ROWS)
-    assert [r["date"] for r in rows] == [d["date"] for d in response["days"]]
-    for row, day in zip(rows, response["days"], strict=True):
-        assert [c["slot"] for c in row["cells"]] == list(range(48))
-        assert [c["value"] for c in row["cells"]] == day["values"]
-    last = rows[-1]["cells"]
-    assert last[20]["value"] is None
-    assert last[20]["fill"] == "rgba(0, 0, 0, 0)"  # no data: nothing drawn
-
-    values = [c for r in rows for c in r["cells"] if c["value"] is not None]
-    extreme = max(values, key=lambda c: abs(c["value"]))
-    assert extreme["cls"] == "cell p19"
-    assert near(rgb(extreme["fill"]), IMPORT_BLUE)
-    lowest = min(values, key=lambda c: c["value"])
-    assert lowest["cls"].startswith("cell n")
-    red, green, blue = rgb(lowest["fill"])
+    # Every cell of the canvas has the colour of its value's level (sampled at its centre).
+    painted = await page.evaluate(PAINTED_CELLS, "heatmap")
+    assert painted["cells"] == 30 * 48
+    assert painted["mismatches"] == [], painted["mismatches"][:5]
+    assert painted["classes"][29 * 48 + 20] == "none"  # the newest day stops at 10:00
+    assert painted["alpha"][29 * 48 + 20] == 0  # no data: nothing painted
+    values = [(v, i) for i, v in enumerate(v for d in response["days"] for v in d["values"])]
+    extreme = max((p for p in values if p[0] is not None), key=lambda p: abs(p[0]))
+    assert extreme[0] > 0
+    assert painted["classes"][extreme[1]] == "p19"
+    assert near(painted["rgb"][extreme[1]], IMPORT_BLUE)
+    lowest = min((p for p in values if p[0] is not None), key=lambda p: p[0])
+    assert painted["classes"][lowest[1]].startswith("n")
+    red, green, blue = painted["rgb"][lowest[1]]
     assert red > green > blue  # towards the export orange, not the import blue
 
     hours = await card.locator("svg.heatmap > text:not([text-anchor])").all_text_contents()
@@ -296,7 +336,8 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
     await expect(card.locator(".meta")).to_contain_text("over 30 days")
     await expect(card.locator(".meta")).to_contain_text("Data until 20 Nov, 10:00")
 
-    await card.locator('g.row[data-row="3"] rect.cell[data-slot="35"]').hover()
+    box = await page.evaluate(CELL_BOX, ["heatmap", 3 * 48 + 35])
+    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tooltip = card.locator(".tooltip")
     await expect(tooltip).to_contain_text("Sat, 25 Oct 2025")
     await expect(tooltip).to_contain_text("17:30 to 18:00")
@@ -306,7 +347,7 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
 async def test_net_heatmap_keeps_contrast_near_zero_in_the_dark_theme(card_page: CardPage) -> None:
     """Small values on either side of zero stay visible and apart on a dark card."""
     page = card_page.page
-    await expect(page.locator("#heatmap g.row")).to_have_count(30)
+    await expect(page.locator("#heatmap .heat canvas")).to_be_visible()
     await page.evaluate("window.applyDarkTheme()")
     fills = await page.evaluate(
         """() => {
@@ -436,7 +477,9 @@ async def test_loading_empty_error_and_prompt_states_show_text(card_page: CardPa
     await page.locator("#prompt input[data-key='end']").fill("2025-10-30")
     await expect(prompt).to_have_text("The start date must be on or before the end date.")
     await page.locator("#prompt input[data-key='end']").fill("2025-11-10")
-    await expect(page.locator("#prompt g.row")).to_have_count(10)
+    await page.wait_for_function(
+        "() => document.getElementById('prompt')._chart?.count === 10 * 48"
+    )
     assert (await data_calls(page, "prompt"))[-1]["start"] == "2025-11-01"
 
     for view in ("profile", "combined", "daily", "compare"):
@@ -479,6 +522,7 @@ async def test_controls_requery_once_per_change(card_page: CardPage) -> None:
             await (expect(control).to_be_visible() if key in shown else expect(control).to_be_hidden())
     await choose(card, "view", "heatmap")
     await wait_calls(page, "profile", 7)
+    assert await page.evaluate("document.getElementById('profile')._chart.count") == 7 * 48
     await choose(card, "period", "custom")
     calls = await wait_calls(page, "profile", 8)
     assert calls[-1] == {

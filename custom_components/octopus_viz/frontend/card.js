@@ -63,6 +63,10 @@ export class OctopusVizCard extends HTMLElement {
     this._hass = hass;
     // A first hass, or the user switched language: new labels, same data.
     if (this._config && localeOf(hass) !== this._builtFor) this._build();
+    // The cells of a heatmap are painted with the theme's colours: repaint when it changes.
+    const look = JSON.stringify([hass.themes?.darkMode, hass.themes?.theme]);
+    if (!first && look !== this._look) this._render();
+    this._look = look;
     // HA sets hass on every state change anywhere: only the first one triggers a query.
     if (first) {
       this._fetchMeters();
@@ -295,6 +299,7 @@ export class OctopusVizCard extends HTMLElement {
     this._chart = chart;
     const back = view === "day" ? `<button class="back">${escapeHtml(t("daily.back"))}</button>` : "";
     this._body.innerHTML = back + chart.html;
+    chart.mount?.(this._body);
     const meta = this.shadowRoot.querySelector(".meta");
     meta.innerHTML =
       chart.summary.map((item) => `<span>${escapeHtml(item)}</span>`).join("") + chart.legend;
@@ -318,9 +323,8 @@ export class OctopusVizCard extends HTMLElement {
     this._chart = null;
   }
 
-  /** Show the description of an item (bar, slot, cell, tariff) next to it. */
-  _describe(el, x, y) {
-    const lines = this._chart.describe(el);
+  /** Show lines describing an item (bar, slot, cell, tariff) next to a point on screen. */
+  _showTip(lines, x, y) {
     this._tooltip.innerHTML = lines
       .map((line, i) => (i === lines.length - 1 ? `<b>${escapeHtml(line)}</b>` : escapeHtml(line)))
       .join("<br>");
@@ -332,20 +336,27 @@ export class OctopusVizCard extends HTMLElement {
     if (left + tip.width > card.width) left = Math.max(0, x - card.left - tip.width - 12);
     this._tooltip.style.left = `${left}px`;
     this._tooltip.style.top = `${Math.max(0, y - card.top - tip.height - 8)}px`;
-    return lines;
   }
 
   _itemOf(target) {
-    return target?.closest?.(".item, rect.cell") ?? null;
+    return target?.closest?.(".item") ?? null;
   }
 
   _onPointer(ev) {
+    const chart = this._chart;
+    if (chart?.cellAt) {
+      const svg = ev.target.closest?.("svg");
+      const cell = svg ? chart.cellAt(ev, svg) : null;
+      if (cell === null) this._tooltip.hidden = true;
+      else this._showTip(chart.describeCell(cell), ev.clientX, ev.clientY);
+      return;
+    }
     const el = this._itemOf(ev.target);
-    if (!el || !this._chart) {
+    if (!el || !chart) {
       this._tooltip.hidden = true;
       return;
     }
-    this._describe(el, ev.clientX, ev.clientY);
+    this._showTip(chart.describe(el), ev.clientX, ev.clientY);
   }
 
   _onClick(ev) {
@@ -383,11 +394,12 @@ export class OctopusVizCard extends HTMLElement {
 
   /** Arrow keys move over the items (rows of a heatmap with up and down); values are announced. */
   _onKey(ev) {
-    if (!this._chart || !ev.target.matches?.("svg")) return;
-    this._items ??= [...ev.target.querySelectorAll(".item, rect.cell")];
-    const count = this._items.length;
+    const chart = this._chart;
+    if (!chart || !ev.target.matches?.("svg")) return;
+    if (!chart.cellAt) this._items ??= [...ev.target.querySelectorAll(".item")];
+    const count = chart.count ?? this._items.length;
     if (!count) return;
-    const columns = this._chart.columns ?? 1;
+    const columns = chart.columns ?? 1;
     const moves = {
       ArrowRight: 1,
       ArrowLeft: -1,
@@ -397,7 +409,7 @@ export class OctopusVizCard extends HTMLElement {
       End: count,
     };
     if (ev.key === "Enter" || ev.key === " ") {
-      if (this._focus >= 0) this._activate(this._items[this._focus]);
+      if (this._focus >= 0 && this._items) this._activate(this._items[this._focus]);
       ev.preventDefault();
       return;
     }
@@ -405,12 +417,20 @@ export class OctopusVizCard extends HTMLElement {
     ev.preventDefault();
     const start = this._focus < 0 ? (moves[ev.key] > 0 ? -1 : count) : this._focus;
     const next = Math.min(count - 1, Math.max(0, start + moves[ev.key]));
-    this._items[this._focus]?.classList.remove("focused");
+    let lines;
+    let box;
+    if (chart.cellAt) {
+      box = chart.focusCell(ev.target, next);
+      lines = chart.describeCell(next);
+    } else {
+      this._items[this._focus]?.classList.remove("focused");
+      const el = this._items[next];
+      el.classList.add("focused");
+      box = el.getBoundingClientRect();
+      lines = chart.describe(el);
+    }
     this._focus = next;
-    const el = this._items[next];
-    el.classList.add("focused");
-    const box = el.getBoundingClientRect();
-    const lines = this._describe(el, box.left + box.width / 2, box.top);
+    this._showTip(lines, box.left + box.width / 2, box.top);
     this._live.textContent = lines.join(", ");
   }
 }

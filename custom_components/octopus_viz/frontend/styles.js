@@ -90,9 +90,7 @@ export const STYLES = `
   .tooltip b { font-weight: 600; }
   /* Motion only for those who have not asked the system for less. */
   @media (prefers-reduced-motion: no-preference) {
-    .bar, rect.cell, .tooltip { transition: opacity 150ms ease, fill 150ms ease; }
-    .body.busy { transition: opacity 200ms ease; }
+    .bar, .tooltip { transition: opacity 150ms ease, fill 150ms ease; }
   }
-  .body.busy > svg { opacity: 0.6; }
   ${levelStyles()}
 `;
