@@ -39,6 +39,7 @@ READ_ITEMS = """els => els.map(e => {
     };
 })"""
 
+
 async def data_calls(page: Page, card: str) -> list[dict[str, Any]]:
     """The data requests a card sent, oldest first (not the one-off meter list)."""
     calls: list[dict[str, Any]] = await page.evaluate("window.wsCalls")
@@ -84,7 +85,9 @@ def rgb(css: str) -> tuple[float, float, float]:
     if css.startswith("color(srgb"):
         r, g, b = (float(p) * 255 for p in css.removeprefix("color(srgb ").rstrip(")").split()[:3])
         return r, g, b
-    r, g, b = (float(p) for p in css.removeprefix("rgba(").removeprefix("rgb(").rstrip(")").split(",")[:3])
+    r, g, b = (
+        float(p) for p in css.removeprefix("rgba(").removeprefix("rgb(").rstrip(")").split(",")[:3]
+    )
     return r, g, b
 
 
@@ -151,7 +154,7 @@ async def test_profile_draws_48_bars_with_the_server_values(card_page: CardPage)
     assert hours == ["00", "03", "06", "09", "12", "15", "18", "21"]
     await expect(card.locator("h2")).to_have_text("Average day")
     await expect(card.locator(".subtitle")).to_have_text(
-        "Octopus A-DEMO0001 · Wed, 22 Oct – Thu, 20 Nov 2025"
+        "Octopus A-DEMO0001 · Wed, 22 Oct \u2013 Thu, 20 Nov 2025"
     )
     assert round(sum(s["mean"] for s in response["slots"]), 3) == 25.274
     await expect(card.locator(".meta")).to_contain_text("Average day: 25.274 kWh")
@@ -261,7 +264,7 @@ PAINTED_CELLS = """async id => {
     const probe = document.createElementNS("http://www.w3.org/2000/svg", "rect");
     svg.append(probe);
     const colourOf = {};
-    const parse = css => css.match(/[\d.]+/g).slice(0, 3).map(Number)
+    const parse = css => css.match(/[\\d.]+/g).slice(0, 3).map(Number)
         .map(c => (css.startsWith("color(") ? c * 255 : c));
     const out = {cells: 0, mismatches: [], classes: [], alpha: [], rgb: []};
     const svgBox = svg.getBoundingClientRect();
@@ -371,7 +374,8 @@ async def test_net_heatmap_keeps_contrast_near_zero_in_the_dark_theme(card_page:
     assert contrast(rgb(fills["p1"]), card) > 1.5
     assert contrast(rgb(fills["n1"]), card) > 1.5
     p1, n1 = rgb(fills["p1"]), rgb(fills["n1"])
-    assert p1[2] > p1[0] and n1[0] > n1[2], (p1, n1)  # still blue and orange
+    assert p1[2] > p1[0], p1  # still blue
+    assert n1[0] > n1[2], n1  # still orange
     assert contrast(rgb(fills["p19"]), card) >= 3
     assert contrast(rgb(fills["n19"]), card) >= 3
 
@@ -430,7 +434,9 @@ async def test_compare_marks_the_actual_tariff_and_shows_months(card_page: CardP
     assert await data_calls(page, "compare") == [
         {"type": "octopus_viz/compare", "entry_id": "demo", "period": "last_30_days"}
     ]
-    names = await card.locator("g.candidate text[dominant-baseline]:not([text-anchor])").all_text_contents()
+    names = await card.locator(
+        "g.candidate text[dominant-baseline]:not([text-anchor])"
+    ).all_text_contents()
     assert names == ["Agile Octopus", "Octopus Flux (your tariff)", "Octopus Go", "Octopus Tracker"]
     await expect(card.locator("g.candidate.actual .actual-mark")).to_have_count(1)
     await expect(card.locator("g.candidate").first).to_contain_text("£61.35 · £12.85 cheaper")
@@ -519,7 +525,9 @@ async def test_controls_requery_once_per_change(card_page: CardPage) -> None:
         assert calls[-1]["type"] == f"octopus_viz/{view}"
         for key in ("direction", "unit", "stat"):
             control = card.locator(f'select[data-key="{key}"]')
-            await (expect(control).to_be_visible() if key in shown else expect(control).to_be_hidden())
+            await (
+                expect(control).to_be_visible() if key in shown else expect(control).to_be_hidden()
+            )
     await choose(card, "view", "heatmap")
     await wait_calls(page, "profile", 7)
     assert await page.evaluate("document.getElementById('profile')._chart.count") == 7 * 48
@@ -535,10 +543,12 @@ async def test_controls_requery_once_per_change(card_page: CardPage) -> None:
     }
     await expect(custom).to_be_visible()
     # The profile card's account has a gas meter: "Gas" is offered.
-    await expect(card.locator('select[data-key="direction"] option[value="gas"]')).not_to_have_attribute(
-        "hidden", ""
-    )
-    gas_hidden = await page.locator('#combined select[data-key="direction"] option[value="gas"]').get_attribute("hidden")
+    await expect(
+        card.locator('select[data-key="direction"] option[value="gas"]')
+    ).not_to_have_attribute("hidden", "")
+    gas_hidden = await page.locator(
+        '#combined select[data-key="direction"] option[value="gas"]'
+    ).get_attribute("hidden")
     assert gas_hidden is not None, "no gas meter, no Gas option"
 
 

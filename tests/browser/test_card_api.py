@@ -244,15 +244,24 @@ async def test_editor_uses_home_assistant_s_form(card_page: CardPage) -> None:
     )
     calls = await page.evaluate("window.wsCalls.filter(c => c.card === 'editor')")
     assert [call["msg"] for call in calls] == [{"type": "octopus_viz/entries"}]
-    schema = await page.evaluate("document.getElementById('editor').shadowRoot.querySelector('ha-form').schema")
+    schema = await page.evaluate(
+        "document.getElementById('editor').shadowRoot.querySelector('ha-form').schema"
+    )
     fields = {field["name"]: field["selector"] for field in schema}
     assert fields["entry_id"] == {"config_entry": {"integration": "octopus_viz"}}
     assert fields["title"] == {"text": {}}
     assert [o["value"] for o in fields["view"]["select"]["options"]] == [
-        "profile", "combined", "heatmap", "daily", "compare",
+        "profile",
+        "combined",
+        "heatmap",
+        "daily",
+        "compare",
     ]
     assert [o["label"] for o in fields["direction"]["select"]["options"]] == [
-        "Import", "Export", "Net", "Gas",  # the editor's account has a gas meter
+        "Import",
+        "Export",
+        "Net",
+        "Gas",  # the editor's account has a gas meter
     ]
 
     async def change(name: str, value: Any) -> dict[str, Any]:
@@ -266,7 +275,11 @@ async def test_editor_uses_home_assistant_s_form(card_page: CardPage) -> None:
 
     base = {"type": "custom:octopus-viz-card", "view": "profile"}
     assert await change("entry_id", "demo") == {**base, "entry_id": "demo"}
-    assert await change("title", "Half hours") == {**base, "entry_id": "demo", "title": "Half hours"}
+    assert await change("title", "Half hours") == {
+        **base,
+        "entry_id": "demo",
+        "title": "Half hours",
+    }
     base |= {"entry_id": "demo", "title": "Half hours"}
     for name, value in (
         ("direction", "export"),
@@ -278,7 +291,9 @@ async def test_editor_uses_home_assistant_s_form(card_page: CardPage) -> None:
         base |= {name: value}
         assert event == base, name
     assert await change("view", "combined") == {**base, "view": "combined"}
-    await expect(editor).to_have_text("Title | Account | View | Period | Periods end | Unit | Statistic")
+    await expect(editor).to_have_text(
+        "Title | Account | View | Period | Periods end | Unit | Statistic"
+    )
     await change("view", "compare")
     await expect(editor).to_have_text("Title | Account | View | Period")
     await change("view", "daily")
@@ -294,7 +309,10 @@ async def test_editor_uses_home_assistant_s_form(card_page: CardPage) -> None:
     )
     await change("start", "2025-01-01")
     assert await change("end", "2025-01-31") == {
-        **base, "period": "custom", "start": "2025-01-01", "end": "2025-01-31"
+        **base,
+        "period": "custom",
+        "start": "2025-01-01",
+        "end": "2025-01-31",
     }
     assert await change("period", "last_month") == {**base, "period": "last_month"}
     # Clearing a field removes it from the YAML.
@@ -310,8 +328,8 @@ async def test_welsh_is_complete_and_used(card_page: CardPage) -> None:
     placeholders = await call_module(
         card_page,
         """m => Object.keys(m.TABLES.en).filter(k => !k.endsWith("_one")).filter(k =>
-            JSON.stringify(m.TABLES.en[k].match(/\{\w+\}/g)?.sort())
-            !== JSON.stringify(m.TABLES.cy[k].match(/\{\w+\}/g)?.sort()))""",
+            JSON.stringify(m.TABLES.en[k].match(/\\{\\w+\\}/g)?.sort())
+            !== JSON.stringify(m.TABLES.cy[k].match(/\\{\\w+\\}/g)?.sort()))""",
     )
     assert placeholders == [], "the Welsh strings keep every placeholder"
     page = card_page.page
@@ -319,17 +337,23 @@ async def test_welsh_is_complete_and_used(card_page: CardPage) -> None:
     await expect(card.locator("g.slot")).to_have_count(48)
     await expect(card.locator("h2")).to_have_text("Hanner oriau Octopus")
     await expect(card.locator(".subtitle")).to_have_text(
-        "Octopus A-DEMO0001 · Mer, 22 Hyd – Iau, 20 Tach 2025"
+        "Octopus A-DEMO0001 · Mer, 22 Hyd \u2013 Iau, 20 Tach 2025"
     )
     options = await card.locator('select[data-key="view"] option').all_text_contents()
     assert options == [
-        "Proffil", "Mewnforio ac allforio", "Map gwres", "Cyfansymiau dyddiol", "Cymharu tariffau",
+        "Proffil",
+        "Mewnforio ac allforio",
+        "Map gwres",
+        "Cyfansymiau dyddiol",
+        "Cymharu tariffau",
     ]
     await expect(card.locator(".meta")).to_contain_text("Diwrnod cyfartalog: 15.38 kWh")
     await expect(card.locator(".meta")).to_contain_text("Data hyd at 20 Tach, 00:00")
     await card.locator("svg.profile").focus()
     await page.keyboard.press("ArrowRight")
-    await expect(card.locator(".sr")).to_have_text("00:00 i 00:30, 0.00 kWh (cyfartaledd 30 diwrnod)")
+    await expect(card.locator(".sr")).to_have_text(
+        "00:00 i 00:30, 0.00 kWh (cyfartaledd 30 diwrnod)"
+    )
     # Other languages without a table fall back to English; Intl formats their numbers.
     result = await call_module(
         card_page,
@@ -339,7 +363,11 @@ async def test_welsh_is_complete_and_used(card_page: CardPage) -> None:
                  m.makeFormatters("cy", "money", "GBP").value(1234.5)]""",
     )
     assert result == [
-        "Loading…", "Yn llwytho…", "Total: 1 over 1 day", "Cyfanswm: 1 dros 1 diwrnod", "£1,234.50",
+        "Loading…",
+        "Yn llwytho…",
+        "Total: 1 over 1 day",
+        "Cyfanswm: 1 dros 1 diwrnod",
+        "£1,234.50",
     ]
 
 

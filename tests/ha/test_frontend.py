@@ -52,7 +52,7 @@ async def test_card_registered_with_frontend(
     assert await async_setup_component(hass, DOMAIN, {})
     await hass.async_block_till_done()
 
-    assert CARD_URL == f"/{DOMAIN}/frontend-{VERSION}/octopus-viz-card.js"
+    assert f"/{DOMAIN}/frontend-{VERSION}/octopus-viz-card.js" == CARD_URL
     urls = hass.data[DATA_EXTRA_MODULE_URL].urls
     assert CARD_URL in urls
     assert _resources(hass) == [{"type": "module", "url": CARD_URL}]
@@ -71,7 +71,9 @@ async def test_resource_of_an_older_version_is_moved_on(hass: HomeAssistant) -> 
     resources = hass.data[LOVELACE_DATA].resources
     other = {"res_type": "module", "url": "/local/other-card.js"}
     await resources.async_create_item(other)
-    await resources.async_create_item({"res_type": "module", "url": f"/{DOMAIN}/frontend-0.0.1/x.js"})
+    await resources.async_create_item(
+        {"res_type": "module", "url": f"/{DOMAIN}/frontend-0.0.1/x.js"}
+    )
     await resources.async_create_item({"res_type": "module", "url": f"/{DOMAIN}/old.js?v=0"})
     assert await async_setup_component(hass, DOMAIN, {})
     await hass.async_block_till_done()

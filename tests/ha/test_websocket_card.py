@@ -7,8 +7,8 @@ from decimal import Decimal
 import math
 
 from freezegun.api import FrozenDateTimeFactory
-from pytest_homeassistant_custom_component.typing import MockHAClientWebSocket
 import pytest
+from pytest_homeassistant_custom_component.typing import MockHAClientWebSocket
 
 from custom_components.octopus_viz.history.periods import iter_dates
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
@@ -34,9 +34,14 @@ async def test_daily_totals(fake_api: FakeOctopus, ws: MockHAClientWebSocket) ->
     for direction in ("import", "export", "net"):
         kwh = await _result(ws, "daily", direction=direction, **fields)
         money = await _result(ws, "daily", direction=direction, unit="money", **fields)
-        assert (kwh["start"], kwh["end"], kwh["direction"]) == ("2025-10-25", "2025-10-27", direction)
+        assert (kwh["start"], kwh["end"], kwh["direction"]) == (
+            "2025-10-25",
+            "2025-10-27",
+            direction,
+        )
         assert (money["unit"], money["currency"]) == ("money", "GBP")
-        for day, k_row, m_row in zip(iter_dates(first, last), kwh["days"], money["days"], strict=True):
+        rows = zip(iter_dates(first, last), kwh["days"], money["days"], strict=True)
+        for day, k_row, m_row in rows:
             if direction == "net":
                 cells = net_cells(fake_api, day)
             else:
@@ -44,7 +49,8 @@ async def test_daily_totals(fake_api: FakeOctopus, ws: MockHAClientWebSocket) ->
                 cells = day_cells(fake_api, mpan, day)
             assert k_row["date"] == m_row["date"] == day.isoformat()
             assert k_row["value"] == pytest.approx(math.fsum(c[0] for c in cells), abs=1e-3)
-            assert m_row["value"] == pytest.approx(fine(sum((c[1] for c in cells), Decimal(0))), abs=2e-4)
+            money_total = fine(sum((c[1] for c in cells), Decimal(0)))
+            assert m_row["value"] == pytest.approx(money_total, abs=2e-4)
     # The October change day has 50 half-hours: all of them are in its total.
     assert sum(c[2] for c in day_cells(fake_api, DEMO_IMPORT_MPAN, OCTOBER_CHANGE)) == 50
 
