@@ -202,6 +202,31 @@ async def test_helpers_ticks_slots_formatting_requests(card_page: CardPage) -> N
     ]
 
 
+async def test_keyboard_steps_and_tooltip_placement(card_page: CardPage) -> None:
+    """Where the focus goes on each key, and where a tooltip fits inside the card."""
+    result = await call_module(
+        card_page,
+        """m => ({
+            first: ["ArrowRight", "ArrowLeft", "Home", "End", "ArrowDown"].map(
+                k => m.nextFocus(k, -1, 96, 48)),
+            moves: ["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "Tab"].map(
+                k => m.nextFocus(k, 50, 96, 48)),
+            edges: [m.nextFocus("ArrowLeft", 0, 5), m.nextFocus("ArrowRight", 4, 5),
+                    m.nextFocus("ArrowDown", 70, 96, 48), m.nextFocus("ArrowRight", -1, 0)],
+            tips: [
+                m.tipPosition(110, 300, {left: 100, top: 100, width: 400},
+                              {width: 80, height: 30}),
+                m.tipPosition(480, 110, {left: 100, top: 100, width: 400},
+                              {width: 80, height: 30}),
+            ],
+        })""",
+    )
+    assert result["first"] == [0, 95, 0, 95, 47]
+    assert result["moves"] == [51, 49, 95, 2, None]
+    assert result["edges"] == [0, 4, 95, None]
+    assert result["tips"] == [{"left": 22, "top": 162}, {"left": 288, "top": 0}]
+
+
 async def test_server_text_is_shown_as_text(card_page: CardPage) -> None:
     """Titles from the YAML or the server are never parsed as markup."""
     title = '<img src="x" onerror="window.hacked = true">'

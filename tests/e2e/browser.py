@@ -75,13 +75,15 @@ async def _joined_executor_threads() -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def open_page(
-    log: BrowserLog, service_workers: Literal["allow", "block"] = "allow"
+    log: BrowserLog,
+    service_workers: Literal["allow", "block"] = "allow",
+    extra_args: tuple[str, ...] = (),
 ) -> AsyncIterator[Page]:
     """A fresh headless chromium page (call `require_chromium` first); with service workers
     blocked, routes see every request (a worker would answer some itself)."""
     async with _joined_executor_threads(), async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *extra_args]
         )
         try:
             context = await browser.new_context(

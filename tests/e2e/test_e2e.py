@@ -244,7 +244,8 @@ async def test_browser_energy_dashboard_and_card(e2e: E2E) -> None:
             await page.screenshot(path=e2e.output / "energy.png")
 
             await page.goto(f"{e2e.hass.url}/{card_ui.DASHBOARD}/{card_ui.VIEW_PATH}")
-            profile, heatmap, daily, bare = await card_ui.read_cards(page)
+            cards = await card_ui.read_cards(page)
+            profile, heatmap, daily, bare = (card_ui.card_of(cards, i) for i in range(4))
             assert any(CARD_URL in url for url in log.requested), log.requested
             await page.screenshot(path=e2e.output / "card.png", full_page=True)
     finally:
@@ -270,29 +271,46 @@ async def test_browser_energy_dashboard_and_card(e2e: E2E) -> None:
     assert not log.about("octopus"), log.about("octopus")
 
 
+STALE_PAGE_ARGS = ("--disable-features=LocalNetworkAccessChecks",)
+
+
 async def test_card_survives_a_page_cached_before_the_integration(e2e: E2E) -> None:
     """Cold reload of a page that lacks the card's module (a stale service-worker copy): the
-    Lovelace resource still brings the card; without the resource, the frontend's "Custom
-    element doesn't exist" appears, so this check would catch the race of issue 19."""
+    Lovelace resource still brings the card; without the resource, the frontend shows its
+    "Configuration error" cards ("Custom element doesn't exist"), so this check catches the
+    race of issue 19."""
     await wait_for_backfill(e2e)
+    await card_ui.create_card_dashboard(e2e)
     require_chromium()
     log = BrowserLog()
     try:
-        async with open_page(log, service_workers="block") as page:
+        # A page answered by the test's route counts as "public" for Chromium, which would then
+        # refuse its websocket to 127.0.0.1 (local network access): not what a user's SW does.
+        async with open_page(log, service_workers="block", extra_args=STALE_PAGE_ARGS) as page:
             await page.add_init_script(card_ui.RECORD_ERROR_CARDS)
             await log_in(page, e2e.hass.url)
+            # A cold load of the dashboard: the module is imported by the page itself, so the
+            # element is defined before the dashboard asks for it (no error card at all).
+            await page.goto(f"{e2e.hass.url}/{card_ui.DASHBOARD}/{card_ui.VIEW_PATH}")
+            cards = await card_ui.read_cards(page)
+            assert all(card["states"] == [] for card in cards), cards
+            errors = await page.evaluate("[window.errorCards, window.cardDefinedAt]")
+            assert errors[0] == [], errors
+            # A page without the import: the resource brings the card within the frontend's
+            # grace period (an error card is made but never shown, then rebuilt).
             cards = await card_ui.open_stale_dashboard(page, e2e)
             assert all(card["states"] == [] for card in cards), cards
-            assert await page.evaluate("window.errorCards") == []
+            await page.wait_for_timeout(card_ui.ERROR_GRACE_MS)
+            await expect(page.locator(card_ui.ERROR_CARD)).to_have_count(0)
 
             # The control: the same stale page without our resource shows the error.
             [resource] = await e2e.ws.call("lovelace/resources")
             await e2e.ws.call("lovelace/resources/delete", resource_id=resource["id"])
             try:
                 await page.reload()
-                await expect(
-                    page.get_by_text("Custom element doesn't exist: octopus-viz-card").first
-                ).to_be_visible()
+                errors = page.locator(card_ui.ERROR_CARD)
+                await expect(errors).to_have_count(len(card_ui.CARDS))
+                await expect(errors.first).to_contain_text("Configuration error")
             finally:
                 await e2e.ws.call("lovelace/resources/create", res_type="module", url=CARD_URL)
     finally:
@@ -305,13 +323,16 @@ async def test_card_picker_and_visual_editor(e2e: E2E) -> None:
     if "energy_prefs" not in e2e.done:
         await save_energy_prefs(e2e)
     require_chromium()
+    await card_ui.create_card_dashboard(e2e)
     await card_ui.save_cards(e2e, [])
     log = BrowserLog()
     try:
         async with open_page(log) as page:
             await log_in(page, e2e.hass.url)
-            await card_ui.add_card_through_the_picker(page, e2e)
-            await page.screenshot(path=e2e.output / "card-picked.png", full_page=True)
+            try:
+                await card_ui.add_card_through_the_picker(page, e2e)
+            finally:
+                await page.screenshot(path=e2e.output / "card-picker.png", full_page=True)
     finally:
         log.dump(e2e.output / "browser-console-editor.txt")
     assert await card_ui.saved_cards(e2e) == [

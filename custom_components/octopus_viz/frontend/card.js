@@ -3,10 +3,11 @@
  * ready), one websocket request per change of option, keyboard and pointer access to the
  * items of the chart. What a view draws lives in views/*.js; strings in strings/*.js.
  */
-import { buildRequest, missingDates, OPTIONS, VIEW_OPTIONS, validateConfig } from "./config.js";
+import { buildRequest, missingDates, VIEW_OPTIONS, validateConfig } from "./config.js";
 import { dateFormats, escapeHtml, isoRange, makeFormatters } from "./format.js";
 import { dateNames, localeOf, translator } from "./i18n.js";
-import { STYLES } from "./styles.js";
+import { nextFocus, tipPosition } from "./interaction.js";
+import { skeleton } from "./skeleton.js";
 import * as combined from "./views/combined.js";
 import * as compare from "./views/compare.js";
 import * as daily from "./views/daily.js";
@@ -125,32 +126,7 @@ export class OctopusVizCard extends HTMLElement {
     this._builtFor = this._locale;
     const t = translator(this._builtFor);
     this._t = t;
-    const select = (key) =>
-      `<select data-key="${key}" aria-label="${escapeHtml(t(`field.${key}`))}">` +
-      OPTIONS[key]
-        .map((value) => `<option value="${value}">${escapeHtml(t(`${key}.${value}`))}</option>`)
-        .join("") +
-      `</select>`;
-    this.shadowRoot.innerHTML = `
-      <style>${STYLES}</style>
-      <ha-card>
-        <div class="wrap">
-          <header><h2></h2><span class="subtitle"></span></header>
-          <div class="controls">
-            ${select("view")}${select("period")}
-            <span class="custom">
-              <input type="date" data-key="start" aria-label="${escapeHtml(t("field.start"))}">
-              <span aria-hidden="true">–</span>
-              <input type="date" data-key="end" aria-label="${escapeHtml(t("field.end"))}">
-            </span>
-            ${select("direction")}${select("unit")}${select("stat")}
-          </div>
-          <div class="body"></div>
-          <div class="meta"></div>
-          <div class="sr" aria-live="polite"></div>
-        </div>
-        <div class="tooltip" role="tooltip" hidden></div>
-      </ha-card>`;
+    this.shadowRoot.innerHTML = skeleton(t);
     const root = this.shadowRoot;
     root.querySelector("h2").textContent = this._config.title || t("card.title");
     this._body = root.querySelector(".body");
@@ -329,13 +305,10 @@ export class OctopusVizCard extends HTMLElement {
       .map((line, i) => (i === lines.length - 1 ? `<b>${escapeHtml(line)}</b>` : escapeHtml(line)))
       .join("<br>");
     this._tooltip.hidden = false;
-    // Keep the tooltip inside the card: flip it to the left near the right edge.
     const card = this.shadowRoot.querySelector("ha-card").getBoundingClientRect();
-    const tip = this._tooltip.getBoundingClientRect();
-    let left = x - card.left + 12;
-    if (left + tip.width > card.width) left = Math.max(0, x - card.left - tip.width - 12);
+    const { left, top } = tipPosition(x, y, card, this._tooltip.getBoundingClientRect());
     this._tooltip.style.left = `${left}px`;
-    this._tooltip.style.top = `${Math.max(0, y - card.top - tip.height - 8)}px`;
+    this._tooltip.style.top = `${top}px`;
   }
 
   _itemOf(target) {
@@ -398,25 +371,14 @@ export class OctopusVizCard extends HTMLElement {
     if (!chart || !ev.target.matches?.("svg")) return;
     if (!chart.cellAt) this._items ??= [...ev.target.querySelectorAll(".item")];
     const count = chart.count ?? this._items.length;
-    if (!count) return;
-    const columns = chart.columns ?? 1;
-    const moves = {
-      ArrowRight: 1,
-      ArrowLeft: -1,
-      ArrowDown: columns,
-      ArrowUp: -columns,
-      Home: -count,
-      End: count,
-    };
     if (ev.key === "Enter" || ev.key === " ") {
       if (this._focus >= 0 && this._items) this._activate(this._items[this._focus]);
       ev.preventDefault();
       return;
     }
-    if (!(ev.key in moves)) return;
+    const next = nextFocus(ev.key, this._focus, count, chart.columns ?? 1);
+    if (next === null) return;
     ev.preventDefault();
-    const start = this._focus < 0 ? (moves[ev.key] > 0 ? -1 : count) : this._focus;
-    const next = Math.min(count - 1, Math.max(0, start + moves[ev.key]));
     let lines;
     let box;
     if (chart.cellAt) {

@@ -16,6 +16,7 @@ export * from "./config.js";
 export * from "./format.js";
 export { editorSchema, cleanConfig } from "./editor.js";
 export { translator, tableFor, TABLES } from "./i18n.js";
+export { nextFocus, tipPosition } from "./interaction.js";
 
 // Guards: the same module may be asked for twice (resource and extra module URL).
 if (!customElements.get("octopus-viz-card-editor")) {

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..api.local_time import HALF_HOUR, local_today
 from . import aggregation
-from .periods import PeriodKind
+from .periods import PeriodKind, iter_dates
 from .queries import (
     _FINE,
     Flow,
@@ -60,22 +60,29 @@ def daily(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> 
     plus, minus = _flow_series(data, flow)
     if plus is None:
         raise QueryError("no_meter_for_flow", flow=flow)
-    days: list[dict[str, Any]] = []
+    totals: list[float | None]
     if unit == "kwh":
         grid = aggregation.kwh_heatmap(plus, start, end, minus=minus)
-        for day, cells in zip(grid.dates, grid.cells, strict=True):
-            present = [c for c in cells if c is not None]
-            total = round(math.fsum(present), 4) if present else None
-            days.append({"date": day.isoformat(), "value": total})
+        totals = [_kwh_total(cells) for cells in grid.cells]
     else:
         money_grid = aggregation.value_heatmap(plus, start, end, minus=minus)
-        for day, money_cells in zip(money_grid.dates, money_grid.cells, strict=True):
-            priced = [c for c in money_cells if c is not None]
-            value = money(sum(priced, Decimal(0)), _FINE) if priced else None
-            days.append({"date": day.isoformat(), "value": value})
+        totals = [_money_total(cells) for cells in money_grid.cells]
+    dates = iter_dates(start, end)
+    days = [{"date": d.isoformat(), "value": v} for d, v in zip(dates, totals, strict=True)]
     while days and days[-1]["value"] is None:
         days.pop()  # days after the newest reading: not yet metered, not empty
     return {**_header(data, start, end, flow, unit), "days": days}
+
+
+def _kwh_total(cells: tuple[float | None, ...]) -> float | None:
+    present = [c for c in cells if c is not None]
+    return round(math.fsum(present), 4) if present else None
+
+
+def _money_total(cells: tuple[Decimal | None, ...]) -> float | None:
+    """Summed exactly, rounded once (not a sum of rounded cells)."""
+    priced = [c for c in cells if c is not None]
+    return money(sum(priced, Decimal(0)), _FINE) if priced else None
 
 
 def combined(data: OctopusData, start: date, end: date, unit: Unit) -> dict[str, Any]:
