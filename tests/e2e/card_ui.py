@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import Page, Route, expect
+from playwright.async_api import Locator, Page, Route, expect
 
 from custom_components.octopus_viz.card import CARD_URL
 
@@ -161,20 +161,19 @@ async def add_card_through_the_picker(page: Page, e2e: E2E) -> None:
     editor = page.locator("hui-dialog-edit-card octopus-viz-card-editor")
     await editor.locator("ha-form").wait_for()
     await editor.locator("ha-selector-text input").first.fill("Picked in the UI")
-    await choose(page, editor, "View", "Daily totals")
-    await choose(page, editor, "Periods end", "Today")
-    await choose(page, editor, "Direction or fuel", "Export")
+    await choose(editor, "View", "Daily totals")
+    await choose(editor, "Periods end", "Today")
+    await choose(editor, "Direction or fuel", "Export")
     # The preview redraws from the edited config.
     preview = page.locator("hui-dialog-edit-card octopus-viz-card")
     await expect(preview.locator("h2")).to_have_text("Picked in the UI")
     await page.locator("hui-dialog-edit-card").get_by_role("button", name="Save").click()
-    await expect(page.locator("hui-dialog-edit-card")).to_have_count(0)
+    await expect(page.get_by_text("Successfully saved").first).to_be_visible()
 
 
-async def choose(page: Page, editor: Any, label: str, option: str) -> None:
+async def choose(editor: Locator, label: str, option: str) -> None:
     """Pick an option of one of ha-form's menus, as a person does."""
     field = editor.locator("ha-selector-select").filter(has_text=label)
     await field.click()
-    # Home Assistant's menu items (the preview card's own <select> has options too).
-    items = page.locator('[role="option"]').filter(visible=True)
-    await items.filter(has=page.get_by_text(option, exact=True)).first.click()
+    # The menu opens inside the field (the preview card's own <select> has options too).
+    await field.get_by_text(option, exact=True).click()

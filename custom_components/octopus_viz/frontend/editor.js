@@ -4,7 +4,7 @@
  * period, direction or fuel, unit and statistic, date pickers for a custom period. Only the
  * fields the chosen view uses are shown; labels come from the string tables.
  */
-import { OPTIONS, VIEW_OPTIONS, dateOption } from "./config.js";
+import { DEFAULTS, OPTIONS, VIEW_OPTIONS, dateOption } from "./config.js";
 import { localeOf, translator } from "./i18n.js";
 
 /** The form's schema for a configuration (pure: tested in the browser). */
@@ -48,12 +48,17 @@ export function editorSchema(config, t, { gas = false } = {}) {
   return schema;
 }
 
-/** The configuration the form's value stands for: empty fields dropped, dates only if custom. */
-export function cleanConfig(value) {
+/**
+ * The configuration the form's value stands for: empty fields dropped, dates only with a
+ * custom period, and defaults the form only displayed (absent from `previous`) left out, so
+ * the YAML keeps what the user chose.
+ */
+export function cleanConfig(value, previous = {}) {
   const config = {};
   for (const [key, raw] of Object.entries(value)) {
     const v = dateOption(raw);
     if (v === undefined || v === null || v === "") continue;
+    if (!(key in previous) && DEFAULTS[key] === v) continue;
     config[key] = v;
   }
   if (config.period !== "custom") {
@@ -106,7 +111,8 @@ export class OctopusVizCardEditor extends HTMLElement {
       this.shadowRoot.append(this._form);
     }
     const t = translator(localeOf(this._hass));
-    const data = { ...this._config };
+    // The defaults are shown in the menus; cleanConfig keeps them out of the YAML.
+    const data = { ...DEFAULTS, ...this._config };
     for (const key of ["start", "end"]) if (key in data) data[key] = dateOption(data[key]);
     this._form.hass = this._hass;
     this._form.data = data;
@@ -116,7 +122,7 @@ export class OctopusVizCardEditor extends HTMLElement {
 
   _onChange(ev) {
     ev.stopPropagation();
-    const config = cleanConfig({ ...ev.detail.value, type: this._config.type });
+    const config = cleanConfig({ ...ev.detail.value, type: this._config.type }, this._config);
     this._config = config;
     this._update();
     this.dispatchEvent(
