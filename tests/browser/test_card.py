@@ -40,6 +40,17 @@ READ_ITEMS = """els => els.map(e => {
 })"""
 
 
+def named_period(view: str, **fields: str) -> dict[str, str]:
+    """The request of a view over the default period (last 30 days up to the newest reading)."""
+    return {
+        "type": f"octopus_viz/{view}",
+        "entry_id": "demo",
+        **fields,
+        "period": "last_30_days",
+        "anchor": "latest",
+    }
+
+
 async def data_calls(page: Page, card: str) -> list[dict[str, Any]]:
     """The data requests a card sent, oldest first (not the one-off meter list)."""
     calls: list[dict[str, Any]] = await page.evaluate("window.wsCalls")
@@ -133,14 +144,7 @@ async def test_profile_draws_48_bars_with_the_server_values(card_page: CardPage)
     card = page.locator("#profile")
     await expect(card.locator("g.slot")).to_have_count(48)
     assert await data_calls(page, "profile") == [
-        {
-            "type": "octopus_viz/profile",
-            "entry_id": "demo",
-            "direction": "import",
-            "unit": "kwh",
-            "period": "last_30_days",
-            "anchor": "latest",
-        }
+        named_period("profile", direction="import", unit="kwh")
     ]
     response = await last_response(page, "profile")
     slots = await card.locator("g.slot").evaluate_all(READ_ITEMS)
@@ -212,15 +216,7 @@ async def test_combined_draws_import_above_export_below_and_net_as_a_line(
     page = card_page.page
     card = page.locator("#combined")
     await expect(card.locator("g.slot")).to_have_count(48)
-    assert await data_calls(page, "combined") == [
-        {
-            "type": "octopus_viz/combined",
-            "entry_id": "demo",
-            "unit": "money",
-            "period": "last_30_days",
-            "anchor": "latest",
-        }
-    ]
+    assert await data_calls(page, "combined") == [named_period("combined", unit="money")]
     response = await last_response(page, "combined")
     slots = await card.locator("g.slot").evaluate_all(READ_ITEMS)
     zero_y = float(await card.locator("svg line.axis").get_attribute("y1") or "nan")
@@ -306,14 +302,9 @@ async def test_heatmap_draws_days_by_half_hours(card_page: CardPage) -> None:
     page = card_page.page
     card = page.locator("#heatmap")
     await expect(card.locator(".heat canvas")).to_be_visible()
-    assert (await data_calls(page, "heatmap"))[0] == {
-        "type": "octopus_viz/heatmap",
-        "entry_id": "demo",
-        "direction": "net",
-        "unit": "money",
-        "period": "last_30_days",
-        "anchor": "latest",
-    }
+    assert (await data_calls(page, "heatmap"))[0] == named_period(
+        "heatmap", direction="net", unit="money"
+    )
     response = await last_response(page, "heatmap")
     # Every cell of the canvas has the colour of its value's level (sampled at its centre).
     painted = await page.evaluate(PAINTED_CELLS, "heatmap")
@@ -386,14 +377,7 @@ async def test_daily_totals_and_a_day_s_half_hours(card_page: CardPage) -> None:
     card = page.locator("#daily")
     await expect(card.locator("g.day")).to_have_count(30)
     assert await data_calls(page, "daily") == [
-        {
-            "type": "octopus_viz/daily",
-            "entry_id": "demo",
-            "direction": "export",
-            "unit": "kwh",
-            "period": "last_30_days",
-            "anchor": "latest",
-        }
+        named_period("daily", direction="export", unit="kwh")
     ]
     response = await last_response(page, "daily")
     days = await card.locator("g.day").evaluate_all(READ_ITEMS)
