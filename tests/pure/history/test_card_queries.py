@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from custom_components.octopus_viz.api.models import Direction, MeterConfig
-from custom_components.octopus_viz.history.card_queries import anchored_today
+from custom_components.octopus_viz.history.card_queries import anchored_today, combined, daily
+from custom_components.octopus_viz.history.queries import QueryError
 from custom_components.octopus_viz.history.series import HalfHourSeries
 from custom_components.octopus_viz.history.snapshot import MeterSnapshot, OctopusData
 
@@ -39,3 +42,24 @@ def test_data_reaching_today_changes_nothing() -> None:
     data = _data(datetime(2025, 11, 20, 10, 0, tzinfo=UTC))
     assert anchored_today(data, TODAY, "last_7_days") == TODAY
     assert anchored_today(data, TODAY, "this_month") == TODAY
+
+
+def test_daily_and_combined_without_the_meter_asked_for() -> None:
+    """No meter of the flow: the translated error; one side missing: null on that side."""
+    nothing = OctopusData(meters={})
+    for query in (
+        lambda: daily(nothing, TODAY, TODAY, "export", "kwh"),
+        lambda: combined(nothing, TODAY, TODAY, "money"),
+    ):
+        with pytest.raises(QueryError) as caught:
+            query()
+        assert caught.value.translation_key == "no_meter_for_flow"
+
+    import_only = _data(None)
+    answer = combined(import_only, TODAY, TODAY, "kwh")
+    assert [slot["export"] for slot in answer["slots"]] == [None] * 48
+    assert [slot["import"] for slot in answer["slots"]] == [{"sum": None, "mean": None}] * 48
+    assert answer["days"] == 1
+    with pytest.raises(QueryError):
+        daily(import_only, TODAY, TODAY, "export", "kwh")
+    assert daily(import_only, TODAY, TODAY, "import", "money")["days"] == []
