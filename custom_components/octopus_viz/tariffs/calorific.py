@@ -6,9 +6,10 @@ value (CV) of the gas, which the network publishes daily per zone and bills prin
 37.5-40.5 MJ/m³). A meter's CVs are UK local day ranges; days no range covers use
 DEFAULT_CALORIFIC_VALUE (39.5, the recent GB average). SMETS1 meters report kWh and need none.
 
-Exact: a reading's decimal text (its shortest float repr, as the API sent it) is multiplied
-exactly by 1.02264 x CV, divided once by 3.6 (28 significant digits) and only then becomes a
-float, so the same m³ and CV always give the same kWh, whatever the order of work. Pure Python, no Home Assistant import.
+Exact: a reading is taken as the decimal the API sent (its shortest float repr; readings have
+three decimals, so it is a whole number of litres) and the formula is computed in integers,
+becoming a float by one correctly rounded division (Python's int / int). The same m³ and CV
+always give the same kWh, whatever the order of work. Pure Python, no Home Assistant import.
 """
 
 from __future__ import annotations
@@ -33,14 +34,17 @@ CALORIFIC_MAX: Final = Decimal(50)
 CONF_CALORIFIC_VALUES: Final = "calorific_values"
 
 
-def energy_numerator(calorific_value: Decimal) -> Decimal:
-    """MJ per m³ after volume correction (1.02264 x CV, exact); kWh = m³ x this / 3.6."""
-    return VOLUME_CORRECTION * calorific_value
+def _litre_ratio(calorific_value: Decimal) -> tuple[int, int]:
+    """(p, d) with kWh = litres x p / d exactly: 1.02264 x CV / 3.6 / 1000 as integers."""
+    numerator, denominator = (VOLUME_CORRECTION * calorific_value).as_integer_ratio()
+    return numerator, denominator * 3600
 
 
-def kwh_of(volume: Decimal, calorific_value: Decimal) -> Decimal:
-    """kWh of a volume: the products are exact, the one division by 3.6 rounds (28 digits)."""
-    return volume * energy_numerator(calorific_value) / MJ_PER_KWH
+def kwh_of(volume: Decimal, calorific_value: Decimal) -> float:
+    """kWh of a volume in m³, correctly rounded from the exact rational result."""
+    litres_num, litres_den = (volume * 1000).as_integer_ratio()
+    p, d = _litre_ratio(calorific_value)
+    return (litres_num * p) / (litres_den * d)
 
 
 def parse_calorific_value(raw: object) -> Decimal:
@@ -95,11 +99,11 @@ class CalorificValues:
                     "calorific_ranges_overlap", f"{_label(after)} overlaps {_label(before)}"
                 )
         self.ranges: tuple[CalorificRange, ...] = tuple(ordered)
-        # Boundaries in epoch seconds, each with the numerator in force from it on.
-        edges: list[tuple[int, Decimal]] = []
-        default = energy_numerator(DEFAULT_CALORIFIC_VALUE)
+        # Boundaries in epoch seconds, each with the ratio in force from it on.
+        edges: list[tuple[int, tuple[int, int]]] = []
+        default = _litre_ratio(DEFAULT_CALORIFIC_VALUE)
         for item in ordered:
-            edges.append((local_midnight_epoch(item.valid_from), energy_numerator(item.value)))
+            edges.append((local_midnight_epoch(item.valid_from), _litre_ratio(item.value)))
             if item.valid_to is not None:
                 edges.append((local_midnight_epoch(item.valid_to), default))
         self._edges = [edge for edge, _ in edges]
@@ -125,9 +129,14 @@ class CalorificValues:
         out: list[float] = []
         begin = 0
         bounds = [bisect_left(starts, edge) for edge in self._edges] + [len(starts)]
-        three_six = MJ_PER_KWH
-        for factor, end in zip(self._factors, bounds, strict=True):
-            out.extend(float(Decimal(repr(v)) * factor / three_six) for v in volumes[begin:end])
+        for (p, d), end in zip(self._factors, bounds, strict=True):
+            for volume in volumes[begin:end]:
+                litres = round(volume * 1000)
+                if litres / 1000 == volume:  # three decimals or fewer: whole litres
+                    out.append((litres * p) / d)
+                else:
+                    a, b = Decimal(repr(volume)).as_integer_ratio()
+                    out.append((a * p * 1000) / (b * d))
             begin = max(begin, end)
         return out
 
