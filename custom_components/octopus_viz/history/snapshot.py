@@ -29,6 +29,8 @@ class MeterSnapshot:
     tariff_source: str = ""
     tariff_error: str | None = None
     tariff_version: int = 0
+    # A gas meter reporting m³: the cubic metres of the same half-hours (kWh are in `series`).
+    volume: HalfHourSeries | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,8 @@ from .document import (
     UNIT_TO_FLOW,
     ConfigDocument,
     ConfiguredMeter,
-    parse_config_document,
     flow_label,
+    parse_config_document,
     tariff_from_dict,
     tariff_to_dict,
 )
@@ -50,10 +50,10 @@ from .timeline import NEXT_CHANGE_HORIZON, RateSegment, Timeline
 
 __all__ = [
     "DIRECTION_TO_UNIT",
-    "FLOWS",
-    "FLOW_TO_UNIT",
     "E7_NIGHT_END_MINUTE",
     "E7_NIGHT_START_MINUTE",
+    "FLOWS",
+    "FLOW_TO_UNIT",
     "LOCAL_TZ",
     "NEXT_CHANGE_HORIZON",
     "UNIT_EXPORT",

@@ -58,6 +58,7 @@ def flow_label(fuel: Fuel, direction: Direction) -> str:
     """'import', 'export' or 'gas': how the integration names what a meter or tariff measures."""
     return fuel.value if fuel is Fuel.GAS else direction.value
 
+
 _TIME_RE: Final = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
 
