@@ -160,6 +160,52 @@ class CalorificValues:
         return cls(ranges)
 
 
+# Before any day a user would keep: a value typed alone applies to the whole history.
+ALWAYS: Final = date(2000, 1, 1)
+
+
+def parse_calorific_text(text: str) -> CalorificValues:
+    """The options form's text: one range per line, `39.2` (every day), `2025-04-01 39.2`
+    (from that day until the next line's day) or `2025-04-01 2025-07-01 39.2` (to that day,
+    exclusive). Empty text: the default everywhere. TariffConfigError names the bad line."""
+    rows: list[tuple[date, date | None, bool, str]] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        *days, value = line.split()
+        try:
+            bounds = [date.fromisoformat(day) for day in days]
+        except ValueError:
+            bounds = []
+        if len(bounds) != len(days) or len(days) > 2:
+            raise _error("calorific_range_invalid", f"{line!r} is not written as DATE [DATE] CV")
+        start = bounds[0] if bounds else ALWAYS
+        rows.append((start, bounds[1] if len(bounds) == 2 else None, len(bounds) == 2, value))
+    rows.sort(key=lambda row: row[0])
+    ranges = []
+    for index, (start, end, closed, value) in enumerate(rows):
+        following = rows[index + 1][0] if index + 1 < len(rows) else None
+        until = end if closed else following
+        ranges.append(
+            CalorificRange(valid_from=start, valid_to=until, value=parse_calorific_value(value))
+        )
+    return CalorificValues(ranges)
+
+
+def calorific_text(values: CalorificValues) -> str:
+    """The form's text of stored ranges (parse_calorific_text reads it back equal)."""
+    lines = []
+    for index, item in enumerate(values.ranges):
+        following = values.ranges[index + 1] if index + 1 < len(values.ranges) else None
+        start = "" if item.valid_from == ALWAYS else f"{item.valid_from.isoformat()} "
+        implicit = following is not None and item.valid_to == following.valid_from
+        end = "" if item.valid_to is None or implicit else f"{item.valid_to.isoformat()} "
+        if end and not start:
+            start = f"{item.valid_from.isoformat()} "
+        lines.append(f"{start}{end}{item.value}")
+    return "\n".join(lines)
+
+
 def calorific_values_for(options: Mapping[str, Any], mprn: str) -> CalorificValues:
     """A meter's stored CVs (none stored: the default for every day)."""
     return CalorificValues.from_list(options.get(CONF_CALORIFIC_VALUES, {}).get(mprn, []))

@@ -98,6 +98,7 @@ def test_local_midnight_agrees_with_zoneinfo(day: date) -> None:
 def test_utc_day_offsets_follow_the_clock_changes(utc_day: date, changes_at: int | None) -> None:
     base = int(datetime(utc_day.year, utc_day.month, utc_day.day, tzinfo=UTC).timestamp())
     offsets = utc_day_offsets(base // 86_400)
+
     def offset(seconds: int) -> int:
         delta = utc_from_epoch(seconds).astimezone(LONDON).utcoffset()
         assert delta is not None

@@ -14,8 +14,10 @@ from custom_components.octopus_viz.tariffs.calorific import (
     DEFAULT_CALORIFIC_VALUE,
     CalorificRange,
     CalorificValues,
+    calorific_text,
     calorific_values_for,
     kwh_of,
+    parse_calorific_text,
     parse_calorific_value,
 )
 from custom_components.octopus_viz.tariffs.model import TariffConfigError
@@ -141,3 +143,60 @@ def test_unreadable_stored_ranges_are_refused() -> None:
         CalorificValues.from_list([{"valid_from": "soon", "value": "39"}])
     assert caught.value.translation_key == "calorific_range_invalid"
     assert CalorificValues().value_on(date(2025, 1, 1)) == DEFAULT_CALORIFIC_VALUE
+
+
+@pytest.mark.parametrize(
+    ("text", "ranges"),
+    [
+        ("", []),
+        ("39.3", [("2000-01-01", None, "39.3")]),
+        (
+            "2025-04-01 39.2\n\n2025-01-01 39.6\n",
+            [("2025-01-01", "2025-04-01", "39.6"), ("2025-04-01", None, "39.2")],
+        ),
+        ("2025-01-01 2025-02-01 40", [("2025-01-01", "2025-02-01", "40")]),
+    ],
+)
+def test_form_text(text: str, ranges: list[tuple[str, str | None, str]]) -> None:
+    values = parse_calorific_text(text)
+    assert [
+        (r.valid_from.isoformat(), r.valid_to and r.valid_to.isoformat(), str(r.value))
+        for r in values.ranges
+    ] == ranges
+    assert parse_calorific_text(calorific_text(values)) == values
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("soon 39.5", "calorific_range_invalid"),
+        ("2025-01-01 2025-02-01 2025-03-01 39", "calorific_range_invalid"),
+        ("2025-01-01 395", "calorific_value_out_of_range"),
+        ("2025-01-01 lots", "calorific_value_invalid"),
+        ("2025-01-01 2025-03-01 39\n2025-02-01 40", "calorific_ranges_overlap"),
+        ("2025-02-01 2025-01-01 39", "calorific_range_empty"),
+    ],
+)
+def test_form_text_errors(text: str, key: str) -> None:
+    with pytest.raises(TariffConfigError) as caught:
+        parse_calorific_text(text)
+    assert caught.value.translation_key == key
+
+
+@given(
+    first=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)),
+    lengths=st.lists(st.integers(min_value=1, max_value=400), min_size=1, max_size=5),
+    gaps=st.lists(st.booleans(), min_size=5, max_size=5),
+    cv=cvs,
+)
+def test_form_text_round_trips(
+    first: date, lengths: list[int], gaps: list[bool], cv: Decimal
+) -> None:
+    ranges = []
+    start = first
+    for length, gap in zip(lengths, gaps, strict=False):
+        end = start + timedelta(days=length)
+        ranges.append(CalorificRange(valid_from=start, valid_to=end, value=cv))
+        start = end + timedelta(days=3 if gap else 0)
+    values = CalorificValues(ranges)
+    assert parse_calorific_text(calorific_text(values)) == values
