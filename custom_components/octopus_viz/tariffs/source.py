@@ -2,8 +2,9 @@
 
 Both sources expose the same small surface (price many half-hours, standing charge per day,
 rate now / next change) over a `Timeline`, plus a `version` that changes whenever the timeline
-does, so the engine knows when the cached history must be re-priced. No Home Assistant import:
-blocking work is handed to the `run_blocking` callable the caller provides (HA's executor).
+does, so the meter updater knows when the cached history must be re-priced. No Home Assistant
+import: blocking work is handed to the `run_blocking` callable the caller provides (HA's
+executor), and fetched rows are kept in a `MetaStore` (the history cache).
 """
 
 from __future__ import annotations
