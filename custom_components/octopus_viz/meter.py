@@ -372,7 +372,7 @@ class MeterUpdater:
             translation_key="unpriced_periods",
             translation_placeholders={
                 "mpan": self.meter.mpan,
-                "direction": self.meter.direction.value,
+                "direction": self.meter.flow,
                 "periods": shown,
             },
         )

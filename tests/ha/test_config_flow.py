@@ -34,11 +34,11 @@ from custom_components.octopus_viz.const import (
     DOMAIN,
 )
 from fake_octopus import (
-    DEMO_GAS_MPRN,
-    DEMO_GAS_SERIAL,
     DEMO_ACCOUNT_NUMBER,
     DEMO_API_KEY,
     DEMO_EXPORT_MPAN,
+    DEMO_GAS_MPRN,
+    DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
     DEMO_OLD_SERIAL,
     DEMO_SERIAL,
