@@ -49,10 +49,6 @@ def _per_kwh(currency: str) -> str | None:
     return f"{currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
 
 
-def _kwh(_currency: str) -> str | None:
-    return UnitOfEnergy.KILO_WATT_HOUR
-
-
 def _is_direction(direction: Direction) -> Callable[[MeterConfig], bool]:
     return lambda meter: meter.direction is direction
 
@@ -71,10 +67,6 @@ def _kwh_series(snapshot: MeterSnapshot) -> HalfHourSeries | None:
 
 def _volume_series(snapshot: MeterSnapshot) -> HalfHourSeries | None:
     return snapshot.volume
-
-
-def _m3(_currency: str) -> str | None:
-    return UnitOfVolume.CUBIC_METERS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,38 +122,42 @@ def _money_descriptions(key: str, direction: Direction) -> tuple[MeterPeriodDesc
     )
 
 
-METER_PERIOD_DESCRIPTIONS: tuple[MeterPeriodDescription, ...] = (
-    *(
+def _quantity_descriptions(
+    key: str,
+    device_class: SensorDeviceClass,
+    unit: str,
+    exists_fn: Callable[[MeterConfig], bool] = _any_meter,
+    series_fn: Callable[[MeterSnapshot], HalfHourSeries | None] = _kwh_series,
+) -> tuple[MeterPeriodDescription, ...]:
+    """kWh of every meter, or m³ of a gas meter reporting them (the series' quantity)."""
+    return tuple(
         MeterPeriodDescription(
-            key=f"energy_{period}",
-            translation_key=f"energy_{period}",
-            device_class=SensorDeviceClass.ENERGY,
-            native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+            key=f"{key}_{period}",
+            translation_key=f"{key}_{period}",
+            device_class=device_class,
+            native_unit_of_measurement=unit,
             suggested_display_precision=2,
             entity_registry_enabled_default=period in ENABLED_PERIODS,
             period=period,
             value_fn=lambda t: round(t.kwh, 3),
-            unit_fn=_kwh,
+            unit_fn=lambda _currency: unit,
+            exists_fn=exists_fn,
+            series_fn=series_fn,
         )
         for period in PERIODS
-    ),
+    )
+
+
+METER_PERIOD_DESCRIPTIONS: tuple[MeterPeriodDescription, ...] = (
+    *_quantity_descriptions("energy", SensorDeviceClass.ENERGY, UnitOfEnergy.KILO_WATT_HOUR),
     *_money_descriptions("cost", Direction.IMPORT),
     *_money_descriptions("revenue", Direction.EXPORT),
-    *(
-        MeterPeriodDescription(
-            key=f"volume_{period}",
-            translation_key=f"volume_{period}",
-            device_class=SensorDeviceClass.GAS,
-            native_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
-            suggested_display_precision=2,
-            entity_registry_enabled_default=period in ENABLED_PERIODS,
-            period=period,
-            value_fn=lambda t: round(t.kwh, 3),  # the series' quantity column holds m³
-            unit_fn=_m3,
-            exists_fn=_reports_volume,
-            series_fn=_volume_series,
-        )
-        for period in PERIODS
+    *_quantity_descriptions(
+        "volume",
+        SensorDeviceClass.GAS,
+        UnitOfVolume.CUBIC_METERS,
+        exists_fn=_reports_volume,
+        series_fn=_volume_series,
     ),
 )
 

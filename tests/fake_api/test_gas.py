@@ -13,23 +13,12 @@ import pytest
 from fake_octopus import DEMO_GAS_MPRN, DEMO_GAS_SERIAL, FakeOctopus
 
 from .conftest import NOW, follow_pages, get_json
+from .test_consumption import local_day, parse
 
 LONDON = ZoneInfo("Europe/London")
 GAS_PATH = f"/v1/gas-meter-points/{DEMO_GAS_MPRN}/meters/{DEMO_GAS_SERIAL}/consumption/"
 GAS_TARIFF = "G-1R-VAR-22-11-01-C"
 RATES = f"/v1/products/VAR-22-11-01/gas-tariffs/{GAS_TARIFF}"
-
-
-def parse(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def local_day(day: date) -> dict[str, str]:
-    return {
-        "period_from": f"{day.isoformat()}T00:00:00",
-        "period_to": f"{(day + timedelta(days=1)).isoformat()}T00:00:00",
-        "order_by": "period",
-    }
 
 
 async def day_total(session: aiohttp.ClientSession, path: str, day: date) -> tuple[int, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -16,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.octopus_viz.const import DOMAIN
+from custom_components.octopus_viz.diagnostics import async_get_config_entry_diagnostics
 from custom_components.octopus_viz.history.periods import day_bounds
 from custom_components.octopus_viz.tariffs.calorific import CalorificValues
 from fake_octopus import (
@@ -196,3 +198,22 @@ async def test_websocket_lists_and_answers_gas(
     refused = await ask(type=f"{DOMAIN}/profile", direction="import", unit="m3", **day)
     assert not refused["success"]
     assert refused["error"]["translation_key"] == "no_meter_for_flow"
+
+
+async def test_diagnostics_show_gas_without_the_mprn(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    ranges = [{"valid_from": "2025-01-01", "valid_to": None, "value": "39.1"}]
+    hass.config_entries.async_update_entry(
+        entry, options={"calorific_values": {DEMO_GAS_MPRN: ranges}}
+    )
+    await settle(hass)
+    found = await async_get_config_entry_diagnostics(hass, entry)
+    assert DEMO_GAS_MPRN not in json.dumps(found)
+    assert DEMO_GAS_SERIAL not in json.dumps(found)
+    gas = found["meters"][-1]
+    assert gas["direction"] == "gas"
+    assert gas["unit"] == "m3"
+    assert gas["calorific_values"] == "2025-01-01 39.1"
+    assert gas["agreements"] == [GAS_TARIFF]
+    assert gas["unpriced_half_hours"] == 0
