@@ -27,8 +27,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.octopus_viz.api.local_time import local_midnight
 from custom_components.octopus_viz.const import DOMAIN
-from custom_components.octopus_viz.coordinator import cache_path
-from custom_components.octopus_viz.history.cache import remove_cache_file
 from custom_components.octopus_viz.history.periods import iter_dates
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
@@ -319,9 +317,6 @@ async def test_all_sensors_snapshot(
         data=entry_data(),
     )
     entry.add_to_hass(hass)
-    # The fixed id names a cache file in the test plugin's shared config directory: start from
-    # none (another run, or another branch's schema, may have left one there).
-    await hass.async_add_executor_job(remove_cache_file, cache_path(hass, entry.entry_id))
     await _set_up(hass, freezer, entry)
     # Home Assistant's serializer: registry ids and state times become ANY, files in snapshots/.
     await snapshot_platform(hass, er.async_get(hass), snapshot, entry.entry_id)
