@@ -45,6 +45,11 @@ class ReadingUnit(StrEnum):
     M3 = "m3"
 
 
+def flow_label(fuel: Fuel, direction: Direction) -> str:
+    """'import', 'export' or 'gas': how the integration names what a meter or tariff measures."""
+    return fuel.value if fuel is Fuel.GAS else direction.value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Agreement:
     """A tariff in force on a meter point between two instants."""
@@ -208,7 +213,7 @@ class MeterConfig:
     @property
     def flow(self) -> str:
         """What the meter measures for services and the card: import, export or gas."""
-        return Fuel.GAS.value if self.is_gas else self.direction.value
+        return flow_label(self.fuel, self.direction)
 
     def as_config(self) -> dict[str, str]:
         """The form stored in the entry's meters list (agreements are not stored there)."""

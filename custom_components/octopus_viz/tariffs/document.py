@@ -25,7 +25,7 @@ import re
 from typing import Any, Final
 
 from ..api.local_time import LOCAL_TZ
-from ..api.models import Direction, Fuel
+from ..api.models import Direction, Fuel, flow_label
 from .model import (
     E7_NIGHT_END_MINUTE,
     E7_NIGHT_START_MINUTE,
@@ -52,11 +52,7 @@ FLOW_TO_UNIT: Final = {flow: unit for unit, flow in UNIT_TO_FLOW.items()}
 UNIT_TO_DIRECTION: Final = {unit: flow[1] for unit, flow in UNIT_TO_FLOW.items()}
 DIRECTION_TO_UNIT: Final = {Direction.IMPORT: UNIT_IMPORT, Direction.EXPORT: UNIT_EXPORT}
 FLOWS: Final = tuple(UNIT_TO_FLOW.values())
-
-
-def flow_label(fuel: Fuel, direction: Direction) -> str:
-    """'import', 'export' or 'gas': how the integration names what a meter or tariff measures."""
-    return fuel.value if fuel is Fuel.GAS else direction.value
+__all__ = ["flow_label"]  # re-exported: tariffs name their flow as meters do
 
 
 _TIME_RE: Final = re.compile(r"^(\d{1,2}):(\d{2})$")
