@@ -23,6 +23,8 @@ from .prices import (
     economy7_night,
     flux_export,
     flux_import,
+    gas_variable_standing,
+    gas_variable_unit,
     quarter_of,
     quarter_start,
     variable_standing,
@@ -56,17 +58,18 @@ class RateType(StrEnum):
 # Agile rows are served from this day even for the older Outgoing product: nothing needs earlier
 # half-hourly history and it keeps counts (hence paging) reasonable.
 AGILE_ROWS_FROM = date(2024, 10, 1)
-_TARIFF_RE = re.compile(r"^E-(1R|2R)-(?P<product>[A-Z0-9-]+)-(?P<region>[A-P])$")
+_TARIFF_RE = re.compile(r"^(?P<fuel>[EG])-(1R|2R)-(?P<product>[A-Z0-9-]+)-(?P<region>[A-P])$")
 
 
 @dataclass(frozen=True, slots=True)
 class Tariff:
-    """A parsed tariff code such as E-1R-AGILE-24-10-01-C."""
+    """A parsed tariff code such as E-1R-AGILE-24-10-01-C (or G-1R-VAR-22-11-01-C for gas)."""
 
     code: str
     dual_register: bool
     product: ProductSpec
     region: str
+    gas: bool = False
 
 
 def parse_tariff(product_code: str, tariff_code: str) -> Tariff | None:
@@ -75,10 +78,13 @@ def parse_tariff(product_code: str, tariff_code: str) -> Tariff | None:
     spec = PRODUCTS.get(product_code)
     if match is None or spec is None or match["product"] != product_code:
         return None
-    dual = match[1] == "2R"
+    dual = match[2] == "2R"
+    gas = match["fuel"] == "G"
     if match["region"] not in spec.regions or (dual and not spec.dual_register):
         return None
-    return Tariff(tariff_code, dual, spec, match["region"])
+    if gas and (dual or not spec.gas):
+        return None
+    return Tariff(tariff_code, dual, spec, match["region"], gas)
 
 
 def tariff_from_code(tariff_code: str) -> Tariff | None:
@@ -129,6 +135,9 @@ def rate_series(tariff: Tariff, rate_type: RateType, now: datetime) -> RateSerie
     now_quarter = quarter_of(local_date(now))
     if kind is Kind.VARIABLE:
         both = (DIRECT_DEBIT, NON_DIRECT_DEBIT)
+        if tariff.gas:
+            gas_fn = gas_variable_standing if rate_type is RateType.STANDING else gas_variable_unit
+            return _quarterly(None, now_quarter, partial(_by_region, gas_fn, region), both)
         value_fn = {
             RateType.STANDARD: variable_unit,
             RateType.DAY: economy7_day,

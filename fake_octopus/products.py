@@ -58,10 +58,11 @@ def _tariff_entry(tariff: Tariff, method_key: str, base_url: str, now: datetime)
         exc, inc = _current(tariff, rate_type, now, methods)
         entry[f"{prefix}_rate_exc_vat"] = exc
         entry[f"{prefix}_rate_inc_vat"] = inc
+    fuel_path = "gas-tariffs" if tariff.gas else "electricity-tariffs"
     entry["links"] = [
         {
             "href": (
-                f"{base_url}/v1/products/{product_code}/electricity-tariffs/"
+                f"{base_url}/v1/products/{product_code}/{fuel_path}/"
                 f"{tariff.code}/{rate_type.value}/"
             ),
             "method": "GET",
@@ -72,13 +73,17 @@ def _tariff_entry(tariff: Tariff, method_key: str, base_url: str, now: datetime)
     return entry
 
 
-def _tariffs(spec: ProductSpec, register: str, base_url: str, now: datetime) -> dict[str, Any]:
+def _tariffs(
+    spec: ProductSpec, register: str, base_url: str, now: datetime, *, gas: bool = False
+) -> dict[str, Any]:
     method_keys = ["direct_debit_monthly"]
     if spec.kind is Kind.VARIABLE:
         method_keys.append("varying")
     tariffs: dict[str, Any] = {}
+    fuel = "G" if gas else "E"
     for region in spec.regions:
-        tariff = Tariff(f"E-{register}-{spec.code}-{region}", register == "2R", spec, region)
+        code = f"{fuel}-{register}-{spec.code}-{region}"
+        tariff = Tariff(code, register == "2R", spec, region, gas)
         tariffs[f"_{region}"] = {
             key: _tariff_entry(tariff, key, base_url, now) for key in method_keys
         }
@@ -154,6 +159,8 @@ def product_payload(code: str, base_url: str, now: datetime) -> dict[str, Any] |
         "dual_register_electricity_tariffs": (
             _tariffs(spec, "2R", base_url, now) if spec.dual_register else {}
         ),
-        "single_register_gas_tariffs": {},
+        "single_register_gas_tariffs": (
+            _tariffs(spec, "1R", base_url, now, gas=True) if spec.gas else {}
+        ),
         "dual_register_gas_tariffs": {},
     }

@@ -52,6 +52,7 @@ class ProductSpec:
     term: int | None = None
     dual_register: bool = False
     regions: str = REGIONS  # the GSP groups it is sold in
+    gas: bool = False  # also sold for gas (single register G-1R-... tariffs)
 
 
 def _spec(code: str, kind: Kind, names: tuple[str, str, str], **facts: object) -> ProductSpec:
@@ -79,6 +80,7 @@ _SPECS = (
         ),
         available_from=date(2022, 11, 1),
         dual_register=True,
+        gas=True,
     ),
     _spec(
         "FLUX-IMPORT-23-02-14",

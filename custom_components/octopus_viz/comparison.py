@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .api.local_time import local_midnight, local_today
-from .api.models import Direction
+from .api.models import Direction, Fuel
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry
 from .history.compare import CandidateResult, Comparison, compare_tariffs
@@ -69,7 +69,7 @@ def comparison_of(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> TariffCo
 
 
 def _actual_option(data: OctopusData, direction: Direction) -> PriceOption:
-    meters = data.by_direction(direction)
+    meters = data.electricity(direction)
     timeline = meters[0].timeline if meters else None
     product = None
     if timeline is not None and timeline.tariffs and timeline.tariffs[-1].code:
@@ -93,7 +93,12 @@ class TariffComparison:
     def __init__(self, hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
         """Bind to the entry's client and cache (the coordinator's)."""
         coordinator = entry.runtime_data
-        imports = [m for m in coordinator.meters if m.direction is Direction.IMPORT]
+        # The region is the electricity import meter's (a gas MPRN has no grid supply point).
+        imports = [
+            m
+            for m in coordinator.meters
+            if m.direction is Direction.IMPORT and m.fuel is Fuel.ELECTRICITY
+        ]
         self.hass = hass
         self.entry = entry
         self.rates = CandidateRates(

@@ -19,6 +19,7 @@ import probatio
 from probatio.markers import Marker
 
 from .api.local_time import local_today
+from .api.models import MeterConfig
 from .comparison import Request, async_compare, products_of
 from .const import DOMAIN
 from .helpers import resolve_entry
@@ -38,8 +39,10 @@ _QUERY: dict[str | Marker, Any] = {
     probatio.Optional("period"): probatio.In([kind.value for kind in PeriodKind]),
     probatio.Optional("start"): cv.date,
     probatio.Optional("end"): cv.date,
-    probatio.Optional("direction", default="import"): probatio.In(["import", "export", "net"]),
-    probatio.Optional("unit", default="kwh"): probatio.In(["kwh", "money"]),
+    probatio.Optional("direction", default="import"): probatio.In(
+        ["import", "export", "net", "gas"]
+    ),
+    probatio.Optional("unit", default="kwh"): probatio.In(["kwh", "money", "m3"]),
     # "latest": named periods end at the newest reading (the card's default), not today.
     probatio.Optional("anchor", default="today"): probatio.In(["today", "latest"]),
 }
@@ -164,13 +167,18 @@ def ws_entries(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str,
         {
             "entry_id": entry.entry_id,
             "title": entry.title,
-            "meters": [
-                {"mpan": m.mpan, "direction": m.direction.value} for m in entry.runtime_data.meters
-            ],
+            "meters": [_meter_entry(m) for m in entry.runtime_data.meters],
         }
         for entry in hass.config_entries.async_loaded_entries(DOMAIN)
     ]
     connection.send_result(msg["id"], {"entries": entries})
+
+
+def _meter_entry(meter: MeterConfig) -> dict[str, str]:
+    """A meter for the card: a gas meter's "direction" is "gas", with what it reports."""
+    if not meter.is_gas:
+        return {"mpan": meter.mpan, "direction": meter.direction.value, "fuel": meter.fuel.value}
+    return {"mpan": meter.mpan, "direction": "gas", "fuel": "gas", "unit": meter.unit.value}
 
 
 def async_setup_websocket(hass: HomeAssistant) -> None:

@@ -32,7 +32,7 @@ from .errors import (
     OctopusNotFoundError,
     OctopusResponseError,
 )
-from .models import Account, HalfHourReadings, Product, RateRow
+from .models import Account, Fuel, HalfHourReadings, Product, RateRow
 from .pages import (
     Page,
     RowHook,
@@ -153,11 +153,13 @@ class OctopusClient:
         serial: str,
         period_from: datetime,
         period_to: datetime | None = None,
+        fuel: Fuel = Fuel.ELECTRICITY,
     ) -> HalfHourReadings:
         """Half-hourly readings in [period_from, period_to), oldest first, one per slot.
 
         One request per 25,000 half-hours (about 17 months); `next` links are followed.
-        Rows outside the period (the API sometimes adds one) are dropped.
+        Rows outside the period (the API sometimes adds one) are dropped. For gas, `mpan` is
+        the MPRN and the values are what the meter reports (m³ or kWh), in the `kwh` column.
         """
         params = {
             "period_from": format_datetime(period_from),
@@ -166,7 +168,7 @@ class OctopusClient:
         }
         if period_to is not None:
             params["period_to"] = format_datetime(period_to)
-        url = self._consumption_url(mpan, serial).with_query(params)
+        url = self._consumption_url(mpan, serial, fuel).with_query(params)
         pages = await self._get_pages(url, reading_hook)
         report = RowReport()
         columns = partial(
@@ -180,12 +182,15 @@ class OctopusClient:
         self._log_skipped(report, "consumption", mpan)
         return readings
 
-    async def async_get_latest_reading_start(self, mpan: str, serial: str) -> datetime | None:
+    async def async_get_latest_reading_start(
+        self, mpan: str, serial: str, fuel: Fuel = Fuel.ELECTRICITY
+    ) -> datetime | None:
         """Start of the newest reading of a meter, None if it has none (one tiny request).
 
-        Used to tell an active meter from a replaced one listed on the same MPAN.
+        Used to tell an active meter from a replaced one listed on the same meter point, and
+        a smart gas meter from one that reports nothing.
         """
-        url = self._consumption_url(mpan, serial).with_query(
+        url = self._consumption_url(mpan, serial, fuel).with_query(
             {"page_size": "1", "order_by": "-period"}
         )
         payload = await self._get_json(url)
@@ -232,7 +237,8 @@ class OctopusClient:
         period_from: datetime,
         period_to: datetime,
     ) -> list[RateRow]:
-        """Unit rates (p/kWh) valid in the period, as published (newest first)."""
+        """Unit rates (p/kWh) valid in the period, as published (newest first); a G-... code
+        reads the product's gas tariffs."""
         return await self._get_rates(
             product_code, tariff_code, f"{rate_type}-unit-rates", period_from, period_to
         )
@@ -250,8 +256,9 @@ class OctopusClient:
     def _url(self, path: str) -> URL:
         return self._base.join(URL(path))
 
-    def _consumption_url(self, mpan: str, serial: str) -> URL:
-        return self._url(f"/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/")
+    def _consumption_url(self, point: str, serial: str, fuel: Fuel) -> URL:
+        kind = "gas" if fuel is Fuel.GAS else "electricity"
+        return self._url(f"/v1/{kind}-meter-points/{point}/meters/{serial}/consumption/")
 
     async def _get_rates(
         self,
@@ -261,8 +268,10 @@ class OctopusClient:
         period_from: datetime,
         period_to: datetime,
     ) -> list[RateRow]:
+        # The tariff code names its fuel (E-1R-... or G-1R-...), and so the rates' path.
+        fuel = "gas" if tariff_code.startswith("G-") else "electricity"
         url = self._url(
-            f"/v1/products/{product_code}/electricity-tariffs/{tariff_code}/{endpoint}/"
+            f"/v1/products/{product_code}/{fuel}-tariffs/{tariff_code}/{endpoint}/"
         ).with_query(
             {
                 "period_from": format_datetime(period_from),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from ..api.models import Direction
+from ..api.models import Direction, Fuel
 from ..api.products import ProductInfo
 from .document import tariff_from_dict
 from .model import TariffConfigError
@@ -198,12 +198,14 @@ def pair_options(imports: Sequence[PriceOption], exports: Sequence[PriceOption])
 
 
 def custom_options(stored: Sequence[Mapping[str, Any]]) -> list[PriceOption]:
-    """The user's custom tariffs (entered or imported as JSON) as one option per direction.
+    """The user's custom electricity tariffs (entered or imported as JSON) as one option per
+    direction (gas tariffs price no electricity and are left out).
 
     They were validated when saved; a hand-edited set that no longer parses is left out.
     """
     try:
-        tariffs = [tariff_from_dict(raw) for raw in stored]
+        parsed = [tariff_from_dict(raw) for raw in stored]
+        tariffs = [t for t in parsed if t.fuel is Fuel.ELECTRICITY]
         options: list[PriceOption] = []
         for direction in Direction:
             mine = [t for t in tariffs if t.direction is direction]

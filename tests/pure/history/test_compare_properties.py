@@ -138,6 +138,10 @@ def test_custom_tariffs_become_one_option_per_direction() -> None:
         (Direction.EXPORT, "out"),
     ]
     assert custom_options([{"name": "broken", "unit": "x"}]) == []
+    # A custom gas tariff (an import of gas, overlapping "mine" in time) prices no electricity:
+    # it is left out, and does not make the electricity ones unusable.
+    gas = {**stored[0], "name": "gas", "unit": "gas_kwh"}
+    assert [o.name for o in custom_options([*stored, gas])] == ["mine", "out"]
 
 
 def test_families_of_products() -> None:
