@@ -137,31 +137,27 @@ class StoredStatistics:
     """Our statistics as the recorder's database itself holds them."""
 
     dialect: str  # SQLAlchemy's name of the database: sqlite, mariadb or postgresql
-    statistic_ids: list[str]
-    hourly_rows: int
+    hourly_rows: dict[str, int]  # per statistic id
 
 
 def _read_database(db_url: str) -> StoredStatistics:
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as connection:
-            ids = connection.execute(
-                sa.text("SELECT statistic_id FROM statistics_meta WHERE source = :source"),
-                {"source": DOMAIN},
-            )
-            count = connection.execute(
+            counts = connection.execute(
                 sa.text(
-                    "SELECT COUNT(*) FROM statistics JOIN statistics_meta"
+                    "SELECT statistics_meta.statistic_id, COUNT(statistics.id)"
+                    " FROM statistics_meta LEFT JOIN statistics"
                     " ON statistics.metadata_id = statistics_meta.id"
                     " WHERE statistics_meta.source = :source"
+                    " GROUP BY statistics_meta.statistic_id"
                 ),
                 {"source": DOMAIN},
             )
-            statistic_ids = sorted(ids.scalars())
-            hourly = int(count.scalar_one())
+            hourly = {statistic: int(count) for statistic, count in counts}
         dialect = engine.dialect
         name = "mariadb" if getattr(dialect, "is_mariadb", False) else dialect.name
-        return StoredStatistics(name, statistic_ids, hourly)
+        return StoredStatistics(name, hourly)
     finally:
         engine.dispose()
 

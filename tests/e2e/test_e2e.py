@@ -35,6 +35,7 @@ from .browser import BrowserLog, log_in, open_page, require_chromium
 from .checks import (
     EXPORT,
     EXPORT_REVENUE,
+    GAS_STATISTICS,
     IMPORT,
     IMPORT_COST,
     KNOWN_DAYS,
@@ -129,11 +130,16 @@ async def test_statistics_are_in_the_configured_database(e2e: E2E) -> None:
     await wait_for_backfill(e2e)
     stored = stored_statistics(e2e)
     assert stored.dialect == e2e.backend
-    assert stored.statistic_ids == sorted(STATISTICS)
-    # Every hour from the UK midnight of history_from to the end of the fake's readings.
+    assert sorted(stored.hourly_rows) == sorted(STATISTICS + GAS_STATISTICS)
+    # Electricity: every hour from the UK midnight of history_from to the fake's last reading.
     first = day_bounds(date.fromisoformat(HISTORY_FROM))[0]
-    hours = (datetime.fromisoformat(DATA_UNTIL) - first) // timedelta(hours=1)
-    assert stored.hourly_rows == len(STATISTICS) * hours
+    end = datetime.fromisoformat(DATA_UNTIL)
+    for statistic in STATISTICS:
+        assert stored.hourly_rows[statistic] == (end - first) // timedelta(hours=1), statistic
+    # Gas too: the database holds exactly the hours Home Assistant's API returns.
+    served = await hourly_rows(e2e.ws, first, end, GAS_STATISTICS)
+    for statistic in GAS_STATISTICS:
+        assert stored.hourly_rows[statistic] == len(served[statistic]) > 0, statistic
 
 
 async def test_energy_dashboard_accepts_the_statistics(e2e: E2E) -> None:
