@@ -169,6 +169,17 @@ async def run_step(
     return await submit(hass, result, user_input)
 
 
+async def confirm_pricing(
+    hass: HomeAssistant, result: Any, offered: list[str], preselected: list[str], chosen: list[str]
+) -> Any:
+    """The one confirmation after adding or importing tariffs: which meters they price."""
+    assert result["type"] is FlowResultType.FORM, result
+    assert result["step_id"] == "price_meters"
+    assert [o["value"] for o in select_options(result, "custom_meters")] == offered
+    assert suggested(result) == {"custom_meters": preselected}
+    return await submit(hass, result, {"custom_meters": chosen})
+
+
 def assert_refused(result: Any, errors: dict[str, str], *in_details: str) -> None:
     assert result["type"] is FlowResultType.FORM, result
     assert result["errors"] == errors
@@ -180,19 +191,15 @@ def assert_refused(result: Any, errors: dict[str, str], *in_details: str) -> Non
 # -- menu -----------------------------------------------------------------------------------
 
 
-async def test_menu_hides_edit_and_remove_without_custom_tariffs(
+async def test_menu_without_custom_tariffs_offers_adding_first(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
+    """A new user sees what to do first; nothing that could only refuse is on offer."""
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "init"
-    assert result["menu_options"] == [
-        "tariff_source",
-        "add_tariff",
-        "import_json",
-        "settings",
-    ]
-    assert result["description_placeholders"] == {"custom_meters": "-", "tariffs": "-"}
+    assert result["menu_options"] == ["add_tariff", "import_json", "settings"]
+    assert result["description_placeholders"] == {"custom_meters": "none", "tariffs": "none"}
 
 
 async def test_menu_lists_custom_tariffs_and_meters(
@@ -209,11 +216,11 @@ async def test_menu_lists_custom_tariffs_and_meters(
     )
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["menu_options"] == [
-        "tariff_source",
         "add_tariff",
+        "import_json",
+        "tariff_source",
         "edit_tariff",
         "remove_tariff",
-        "import_json",
         "settings",
     ]
     assert result["description_placeholders"] == {
@@ -244,9 +251,7 @@ async def test_tariff_source_switches_meters(
         DEMO_IMPORT_MPAN,
         DEMO_EXPORT_MPAN,
     ]
-    assert select_options(result, "custom_meters")[0]["label"] == (
-        f"{DEMO_IMPORT_MPAN} (import) - {DEMO_SERIAL}"
-    )
+    assert select_options(result, "custom_meters")[0]["label"] == f"{DEMO_IMPORT_MPAN} (import)"
     result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {
@@ -271,14 +276,35 @@ async def test_tariff_source_switches_meters(
     assert config_entry.options[CONF_TARIFF_SOURCE][DEMO_IMPORT_MPAN] == "account"
 
 
-async def test_tariff_source_needs_a_tariff_of_the_direction(
+async def test_tariff_source_offers_meters_a_tariff_can_price(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
+    """With only an import tariff, the export meter is not offered (it could only be refused)."""
     set_options(hass, config_entry, custom_tariffs=[stored_tariff("Flat")])
-    before = deepcopy(dict(config_entry.options))
-    result = await run_step(
-        hass, config_entry, "tariff_source", {"custom_meters": [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]}
+    result = await open_step(hass, config_entry, "tariff_source")
+    assert [o["value"] for o in select_options(result, "custom_meters")] == [DEMO_IMPORT_MPAN]
+    result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {DEMO_IMPORT_MPAN: "custom"}
+
+
+async def test_tariff_source_refuses_a_meter_left_without_tariff(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A meter made custom by hand with no tariff of its direction is offered, to switch back."""
+    set_options(
+        hass,
+        config_entry,
+        custom_tariffs=[stored_tariff("Flat")],
+        tariff_source={DEMO_EXPORT_MPAN: "custom"},
     )
+    before = deepcopy(dict(config_entry.options))
+    result = await open_step(hass, config_entry, "tariff_source")
+    assert [o["value"] for o in select_options(result, "custom_meters")] == [
+        DEMO_IMPORT_MPAN,
+        DEMO_EXPORT_MPAN,
+    ]
+    result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]})
     assert_refused(result, {"base": "no_custom_tariff"}, f"{DEMO_EXPORT_MPAN} (no export tariff)")
     assert DEMO_IMPORT_MPAN not in result["description_placeholders"]["details"]
     # The choice just made is shown again; nothing was saved.
@@ -286,6 +312,32 @@ async def test_tariff_source_needs_a_tariff_of_the_direction(
     assert dict(config_entry.options) == before
     result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN]})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {
+        DEMO_IMPORT_MPAN: "custom",
+        DEMO_EXPORT_MPAN: "account",
+    }
+
+
+async def test_tariff_source_lists_each_mpan_once(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A replaced meter followed with both serials is one choice: prices follow the MPAN."""
+    meters = [*config_entry.data["meters"], {**config_entry.data["meters"][0], "serial": "OLD1"}]
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, "meters": meters}
+    )
+    set_options(
+        hass,
+        config_entry,
+        custom_tariffs=[stored_tariff("Flat")],
+        tariff_source={DEMO_IMPORT_MPAN: "custom"},
+    )
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    assert result["description_placeholders"]["custom_meters"] == DEMO_IMPORT_MPAN
+    result = await open_step(hass, config_entry, "tariff_source")
+    assert select_options(result, "custom_meters") == [
+        {"value": DEMO_IMPORT_MPAN, "label": f"{DEMO_IMPORT_MPAN} (import)"}
+    ]
 
 
 # -- add a tariff ---------------------------------------------------------------------------
@@ -312,9 +364,15 @@ async def test_add_tariff_stores_the_engine_form(
             "16:00-19:00 0.43008\n19:00-24:00   0.3072\n\n",
         ),
     )
+    # The first import tariff: the import meter is offered, preselected, and priced by it.
+    assert config_entry.options == {CONF_STANDING_CHARGES_IN_COST: True}  # not saved yet
+    result = await confirm_pricing(
+        hass, result, [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN]
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {
         CONF_STANDING_CHARGES_IN_COST: True,
+        CONF_TARIFF_SOURCE: {DEMO_IMPORT_MPAN: "custom"},
         CONF_CUSTOM_TARIFFS: [
             {
                 "name": "Flux import",
@@ -349,9 +407,12 @@ async def test_add_tariff_next_to_others(
         ],
     )
     result = await run_step(hass, config_entry, "add_tariff", tariff_input(valid_from="2024-04-01"))
+    # Import tariffs existed and the import meter stayed on the account's: not preselected.
+    result = await confirm_pricing(hass, result, [DEMO_IMPORT_MPAN], [], [])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     names = [t["name"] for t in config_entry.options[CONF_CUSTOM_TARIFFS]]
     assert names == ["Old", "Export", "Flux import"]
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {DEMO_IMPORT_MPAN: "account"}
     # Negative rates are legal (plunge pricing).
     result = await run_step(
         hass,
@@ -361,7 +422,9 @@ async def test_add_tariff_next_to_others(
             name="Plunge", direction="export", valid_from="2025-01-01", bands="00:00-24:00 -0.05"
         ),
     )
+    result = await confirm_pricing(hass, result, [DEMO_EXPORT_MPAN], [], [DEMO_EXPORT_MPAN])
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options[CONF_TARIFF_SOURCE][DEMO_EXPORT_MPAN] == "custom"
     assert config_entry.options[CONF_CUSTOM_TARIFFS][-1]["rates"][0]["rate"] == "-0.05"
 
 
@@ -383,7 +446,7 @@ async def test_add_tariff_next_to_others(
         pytest.param(
             {"bands": "00:00-12:00 0.2\n13:00-24:00 0.3"},
             {"bands": "invalid_bands"},
-            ["band 12:00-13:00 is not covered"],
+            ["no band covers 12:00-13:00"],
             id="gap",
         ),
         pytest.param(
@@ -452,8 +515,9 @@ async def test_add_tariff_errors(
     assert result["step_id"] == "add_tariff"
     assert suggested(result) == submitted  # the user fixes what they typed
     assert dict(config_entry.options) == before
-    # Correcting the form saves it.
+    # Correcting the form saves it (after the question of which meters it prices).
     result = await submit(hass, result, tariff_input(valid_from="2024-04-01"))
+    result = await confirm_pricing(hass, result, [DEMO_IMPORT_MPAN], [], [])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 2
 
@@ -645,6 +709,9 @@ async def test_import_flux_example_replaces_tariffs(
     result = await open_step(hass, config_entry, "import_json")
     assert result["step_id"] == "import_json"
     result = await submit(hass, result, {"document": json.dumps(document, indent=2)})
+    # The document's meters are preselected; one confirmation saves tariffs and sources.
+    both = [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]
+    result = await confirm_pricing(hass, result, both, both, both)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     options = config_entry.options
     assert options[CONF_TARIFF_SOURCE] == {
@@ -669,16 +736,36 @@ async def test_import_flux_example_replaces_tariffs(
 
 
 async def test_import_tariffs_only(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
-    """A document without meters brings its tariffs; sources stay as they were."""
+    """A document without meters brings its tariffs; the first ones are offered to both meters."""
     result = await run_step(
         hass,
         config_entry,
         "import_json",
         {"document": json.dumps({"tariffs": flux_document()["tariffs"]})},
     )
+    both = [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]
+    result = await confirm_pricing(hass, result, both, both, [DEMO_EXPORT_MPAN])
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert config_entry.options[CONF_TARIFF_SOURCE] == {}
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {
+        DEMO_IMPORT_MPAN: "account",
+        DEMO_EXPORT_MPAN: "custom",
+    }
     assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 2
+    # Imported again, with both meters already custom... the export one is: only the import
+    # meter is still to decide, so the question is asked again (not preselected now).
+    result = await run_step(
+        hass,
+        config_entry,
+        "import_json",
+        {"document": json.dumps({"tariffs": flux_document()["tariffs"]})},
+    )
+    result = await confirm_pricing(hass, result, both, [DEMO_EXPORT_MPAN], both)
+    assert config_entry.options[CONF_TARIFF_SOURCE] == dict.fromkeys(both, "custom")
+    # Every meter custom already: nothing to ask, the tariffs are saved at once.
+    result = await run_step(
+        hass, config_entry, "import_json", {"document": json.dumps(flux_document())}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 def _broken(kind: str) -> str:
@@ -718,7 +805,7 @@ def _broken(kind: str) -> str:
     ("kind", "error", "in_details"),
     [
         ("overlap", "invalid_document", ["flux_import_2023-07: band 01:00-05:00 overlaps"]),
-        ("gap", "invalid_document", ["flux_import_2023-07: band 04:00-05:00 is not covered"]),
+        ("gap", "invalid_document", ["flux_import_2023-07: no band covers 04:00-05:00"]),
         ("bad_rate", "invalid_document", ["band 16:00-19:00 has a non-numeric rate 'peak'"]),
         ("missing_rate", "invalid_document", ["band 16:00-19:00 has no rate"]),
         ("tariff_unit", "invalid_document", ["flux_export_2023-07: unknown unit"]),
@@ -804,6 +891,8 @@ async def test_saved_tariffs_reprice_the_loaded_entry(
     result = await run_step(
         hass, loaded_entry, "import_json", {"document": json.dumps(flux_document())}
     )
+    both = [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]
+    result = await confirm_pricing(hass, result, both, both, both)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await settle(hass)
     assert fake_api.count() == 0

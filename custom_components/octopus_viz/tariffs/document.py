@@ -46,6 +46,7 @@ DIRECTION_TO_UNIT: Final = {direction: unit for unit, direction in UNIT_TO_DIREC
 
 _TIME_RE: Final = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+_MPAN_RE: Final = re.compile(r"^\d{13}$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,8 +54,10 @@ class ConfiguredMeter:
     """A meter from the document, shared fields already copied in."""
 
     mpan: str
-    serial: str
     direction: Direction
+    # The prototype's file carries these; they are optional here (a meter is matched by its
+    # MPAN, the entry keeps its own key and serials), read only so nothing in them is refused.
+    serial: str | None = None
     api_key: str | None = None
 
 
@@ -162,23 +165,34 @@ def _parse_meters(raw: Any, issues: list[TariffIssue]) -> list[ConfiguredMeter]:
             issues.append(_issue("invalid_meter", None, None, f"Meter {index} is not an object"))
             continue
         merged = {**shared, **entry}  # the entry's own fields win over shared ones
-        mpan, serial, unit = merged.get("mpan"), merged.get("serial"), merged.get("unit")
-        api_key = merged.get("api_key")
-        label = f"Meter {index} ({mpan})" if isinstance(mpan, str) else f"Meter {index}"
+        mpan, unit = _text(merged.get("mpan")), merged.get("unit")
+        label = f"Meter {index} ({mpan})" if mpan else f"Meter {index}"
+        if mpan is not None:
+            mpan = re.sub(r"\s+", "", mpan)
         if unit not in UNIT_TO_DIRECTION:
             issues.append(_issue("invalid_unit", None, None, f"{label}: unknown unit {unit!r}"))
-        elif not all(isinstance(v, str) and v.strip() for v in (mpan, serial)):
-            issues.append(_issue("invalid_meter", None, None, f"{label}: mpan/serial missing"))
+        elif mpan is None or not _MPAN_RE.match(mpan):
+            what = "`mpan` missing" if mpan is None else "`mpan` is not 13 digits"
+            issues.append(_issue("invalid_meter", None, None, f"{label}: {what}"))
         else:
             meters.append(
                 ConfiguredMeter(
-                    mpan=str(mpan).strip(),
-                    serial=str(serial).strip(),
+                    mpan=mpan,
                     direction=UNIT_TO_DIRECTION[str(unit)],
-                    api_key=api_key if isinstance(api_key, str) and api_key else None,
+                    serial=_text(merged.get("serial")),
+                    api_key=_text(merged.get("api_key")),
                 )
             )
     return meters
+
+
+def _text(raw: Any) -> str | None:
+    """A stripped non-empty string (an MPAN may be written as a JSON number), else None."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return None
+    return raw.strip() or None
 
 
 def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]]:

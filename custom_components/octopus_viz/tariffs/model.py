@@ -121,7 +121,7 @@ def band_issues(bands: Sequence[Band], tariff: str) -> list[TariffIssue]:
     for band in sorted(grid_ok, key=lambda b: (b.start_minute, b.end_minute)):
         if band.start_minute > cursor:
             gap = f"{format_minute(cursor)}-{format_minute(band.start_minute)}"
-            issues.append(_band_issue("bands_gap", tariff, gap, "is not covered by any band"))
+            issues.append(_gap_issue(tariff, gap))
         elif band.start_minute < cursor and previous is not None:
             issues.append(
                 _band_issue("bands_overlap", tariff, band.label, f"overlaps {previous.label}")
@@ -130,8 +130,16 @@ def band_issues(bands: Sequence[Band], tariff: str) -> list[TariffIssue]:
             cursor, previous = band.end_minute, band
     if cursor < MINUTES_PER_DAY:
         gap = f"{format_minute(cursor)}-24:00"
-        issues.append(_band_issue("bands_gap", tariff, gap, "is not covered by any band"))
+        issues.append(_gap_issue(tariff, gap))
     return issues
+
+
+def _gap_issue(tariff: str, gap: str) -> TariffIssue:
+    # The gap is a time range, not a band: "band 12:00-13:00 is not covered by any band" read
+    # as if a band had been entered there.
+    return TariffIssue(
+        key="bands_gap", tariff=tariff, band=gap, message=f"Tariff {tariff}: no band covers {gap}"
+    )
 
 
 def _band_issue(key: str, tariff: str, band: str, what: str) -> TariffIssue:

@@ -31,7 +31,7 @@ from . import (
     tariff_from_dict,
     tariff_to_dict,
 )
-from .keys import TARIFF_SOURCE_CUSTOM
+from .keys import TARIFF_SOURCE_ACCOUNT, TARIFF_SOURCE_CUSTOM
 
 # The form shows this many engine messages; a pasted document can have dozens.
 MAX_SHOWN_ISSUES: Final = 5
@@ -90,8 +90,8 @@ class FollowedMeter:
 
     @property
     def label(self) -> str:
-        """'1900000000001 (import) - 23J0000002'."""
-        return f"{self.mpan} ({self.direction.value}) - {self.serial}"
+        """'1900000000001 (import)': prices follow the MPAN, whichever serial reads it."""
+        return f"{self.mpan} ({self.direction.value})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -248,9 +248,90 @@ def tariff_label(raw: Mapping[str, Any]) -> str:
 # -- meters ---------------------------------------------------------------------------------
 
 
+def meter_points(meters: Sequence[FollowedMeter]) -> list[FollowedMeter]:
+    """One meter per MPAN, in order: a replaced meter's two serials share one tariff source."""
+    seen: dict[str, FollowedMeter] = {}
+    for meter in meters:
+        seen.setdefault(meter.mpan, meter)
+    return list(seen.values())
+
+
 def custom_meters(meters: Sequence[FollowedMeter], sources: Mapping[str, str]) -> list[str]:
-    """MPANs of the followed meters priced by custom tariffs."""
-    return [m.mpan for m in meters if sources.get(m.mpan) == TARIFF_SOURCE_CUSTOM]
+    """MPANs of the followed meters priced by custom tariffs (each MPAN once)."""
+    return [m.mpan for m in meter_points(meters) if sources.get(m.mpan) == TARIFF_SOURCE_CUSTOM]
+
+
+def tariff_directions(tariffs: Iterable[Mapping[str, Any]]) -> set[Direction]:
+    """The directions the stored tariffs price."""
+    found = {UNIT_TO_DIRECTION.get(str(raw.get("unit"))) for raw in tariffs}
+    return {direction for direction in found if direction is not None}
+
+
+def source_choices(
+    meters: Sequence[FollowedMeter],
+    sources: Mapping[str, str],
+    tariffs: Sequence[Mapping[str, Any]],
+) -> list[FollowedMeter]:
+    """The meters the tariff-source form offers: those a custom tariff could price, plus
+    those priced by custom tariffs now (so they can be switched back)."""
+    directions = tariff_directions(tariffs)
+    custom = set(custom_meters(meters, sources))
+    return [m for m in meter_points(meters) if m.direction in directions or m.mpan in custom]
+
+
+@dataclass(frozen=True, slots=True)
+class PricingOffer:
+    """After custom tariffs were added or imported: the meters they could price.
+
+    `meters` are the meters of the new tariffs' directions (one per MPAN); `preselected` are
+    the MPANs to tick: those already custom, those the imported document names, and every
+    meter whose direction had no custom tariff before (a first tariff is meant to be used).
+    """
+
+    meters: list[FollowedMeter]
+    preselected: list[str]
+    custom: frozenset[str]
+
+    @property
+    def worth_asking(self) -> bool:
+        """Some offered meter is not priced by custom tariffs yet."""
+        return any(m.mpan not in self.custom for m in self.meters)
+
+    def sources(self, current: Mapping[str, str], chosen: Iterable[str]) -> dict[str, str]:
+        """`current` with each offered meter custom when chosen, else the account's."""
+        return sources_with(current, self.meters, chosen)
+
+
+def sources_with(
+    current: Mapping[str, str], offered: Iterable[FollowedMeter], chosen: Iterable[str]
+) -> dict[str, str]:
+    """`current` with each offered meter custom when its MPAN was chosen, else the account's.
+
+    Meters not offered (e.g. no longer followed) keep their stored choice.
+    """
+    picked = set(chosen)
+    result = dict(current)
+    for meter in offered:
+        mine = meter.mpan in picked
+        result[meter.mpan] = TARIFF_SOURCE_CUSTOM if mine else TARIFF_SOURCE_ACCOUNT
+    return result
+
+
+def pricing_offer(
+    meters: Sequence[FollowedMeter],
+    sources: Mapping[str, str],
+    before: Iterable[Mapping[str, Any]],
+    added: Iterable[Mapping[str, Any]],
+    named: Iterable[str] = (),
+) -> PricingOffer:
+    """What to offer once the tariffs `added` join or replace the custom tariffs `before`."""
+    had = tariff_directions(before)
+    directions = tariff_directions(added)
+    custom = set(custom_meters(meters, sources))
+    wanted = custom | set(named)
+    offered = [m for m in meter_points(meters) if m.direction in directions]
+    preselected = [m.mpan for m in offered if m.mpan in wanted or m.direction not in had]
+    return PricingOffer(offered, preselected, frozenset(custom))
 
 
 def require_covered(
@@ -263,11 +344,11 @@ def require_covered(
 
     Such a meter would price nothing at all; the details name each meter and direction.
     """
-    directions = {UNIT_TO_DIRECTION.get(str(raw.get("unit"))) for raw in tariffs}
+    directions = tariff_directions(tariffs)
     custom = set(custom_meters(meters, sources))
     missing = ", ".join(
         f"{m.mpan} (no {m.direction.value} tariff)"
-        for m in meters
+        for m in meter_points(meters)
         if m.mpan in custom and m.direction not in directions
     )
     if missing:
