@@ -4,7 +4,9 @@ What the entry holds, and why there:
 
 * ``entry.data`` = ``{CONF_API_KEY, CONF_ACCOUNT_NUMBER, CONF_METERS, CONF_HISTORY_FROM}``.
   ``CONF_METERS`` is a list of ``{"mpan": str, "serial": str, "direction": "import"|"export"}``;
-  ``CONF_HISTORY_FROM`` is an ISO date (UK local day) or None for "all the API has".
+  ``CONF_HISTORY_FROM`` is an ISO date (UK local day) or None for "all the API has". The form
+  asks an explicit choice (all / from the earliest agreement / from a date, see
+  ``HISTORY_*``) that is stored in that same form, so entries made before it keep working.
   The meters and the history start say *what* the entry is about; they are changed through the
   reconfigure flow (which re-runs discovery), so they live in ``data`` like the credentials.
 * ``entry.options`` is left empty for the options flow (tariffs and display settings).
@@ -53,6 +55,7 @@ from .discovery import (
     MeterChoice,
     default_history_from,
     discover_meters,
+    natural_date,
     normalise_account_number,
 )
 from .options_flow import OctopusVizOptionsFlow
@@ -61,6 +64,10 @@ _LOGGER = logging.getLogger(__name__)
 
 CONF_ADD_MANUAL = "add_manual"
 CONF_ADD_ANOTHER = "add_another"
+CONF_HISTORY = "history"  # the choice; CONF_HISTORY_FROM is what is stored
+HISTORY_ALL = "all"
+HISTORY_AGREEMENT = "agreement"
+HISTORY_DATE = "date"
 
 
 class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -76,6 +83,8 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         self._choices: list[MeterChoice] = []
         self._preselected: set[str] = set()
         self._history_from: str | None = None
+        self._agreement_start: str | None = None
+        self._add_manual = False
         self._meters: list[MeterChoice] = []
 
     @staticmethod
@@ -105,8 +114,17 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _prepare_meters(self, account: Account) -> None:
         client = OctopusClient(async_get_clientsession(self.hass), self._api_key)
         self._choices, self._preselected = await discover_meters(client, account)
-        self._history_from = default_history_from(account)
+        self._agreement_start = default_history_from(account)
+        self._history_from = self._agreement_start
         self._meters = []
+
+    def _history_choice(self) -> str:
+        """The stored history start as the form's choice."""
+        if self._history_from is None:
+            return HISTORY_ALL
+        if self._history_from == self._agreement_start:
+            return HISTORY_AGREEMENT
+        return HISTORY_DATE
 
     # -- user ---------------------------------------------------------------------------------
 
@@ -147,25 +165,28 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
     # -- meters -------------------------------------------------------------------------------
 
     async def async_step_meters(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Choose among the discovered meters (or go and enter one by hand)."""
+        """Choose among the discovered meters and where the history starts."""
         if not self._choices:
             # Never a dead end: an account whose meters are not listed can still be set up.
             return await self.async_step_manual()
         errors: dict[str, str] = {}
+        choice = self._history_choice()
         if user_input is not None:
             selected = set(user_input.get(CONF_METERS, []))
-            history = user_input.get(CONF_HISTORY_FROM) or None
+            choice = user_input.get(CONF_HISTORY, choice)
             self._preselected = selected
-            self._history_from = history
-            if history is not None and date.fromisoformat(history) > dt_util.now().date():
-                errors[CONF_HISTORY_FROM] = "history_from_future"
-            elif not selected and not user_input.get(CONF_ADD_MANUAL):
+            self._add_manual = bool(user_input.get(CONF_ADD_MANUAL))
+            if not selected and not self._add_manual:
                 errors["base"] = "no_meters_selected"
             else:
                 self._meters = [c for c in self._choices if c.key in selected]
-                if user_input.get(CONF_ADD_MANUAL):
-                    return await self.async_step_manual()
-                return await self._async_finish()
+                if choice == HISTORY_DATE:
+                    return await self.async_step_history_date()
+                self._history_from = None if choice == HISTORY_ALL else self._agreement_start
+                return await self._async_after_history()
+        history_options = [HISTORY_ALL, HISTORY_DATE]
+        if self._agreement_start is not None:
+            history_options.insert(1, HISTORY_AGREEMENT)
         options = [SelectOptionDict(value=c.key, label=c.label) for c in self._choices]
         schema = probatio.Schema(
             {
@@ -174,20 +195,54 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
                         options=options, multiple=True, mode=SelectSelectorMode.LIST
                     )
                 ),
-                probatio.Optional(CONF_HISTORY_FROM): DateSelector(),
+                probatio.Required(CONF_HISTORY, default=choice): SelectSelector(
+                    SelectSelectorConfig(
+                        options=history_options,
+                        translation_key=CONF_HISTORY,
+                        mode=SelectSelectorMode.LIST,
+                    )
+                ),
                 probatio.Optional(CONF_ADD_MANUAL, default=False): BooleanSelector(),
             }
         )
-        suggested = {
-            CONF_METERS: sorted(self._preselected),
-            CONF_HISTORY_FROM: self._history_from,
-        }
+        suggested = {CONF_METERS: sorted(self._preselected), CONF_HISTORY: choice}
         return self.async_show_form(
             step_id="meters",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
-            description_placeholders={"account_number": self._account_number},
+            description_placeholders={
+                "account_number": self._account_number,
+                "agreement_start": _natural(self._agreement_start),
+            },
         )
+
+    async def async_step_history_date(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The first day to import, when the user chose to give one."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            picked = str(user_input[CONF_HISTORY_FROM])
+            if date.fromisoformat(picked) > dt_util.now().date():
+                errors[CONF_HISTORY_FROM] = "history_from_future"
+            else:
+                self._history_from = picked
+                return await self._async_after_history()
+        suggested = (user_input or {}).get(CONF_HISTORY_FROM) or self._history_from
+        schema = probatio.Schema({probatio.Required(CONF_HISTORY_FROM): DateSelector()})
+        return self.async_show_form(
+            step_id="history_date",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, {CONF_HISTORY_FROM: suggested or self._agreement_start}
+            ),
+            errors=errors,
+            description_placeholders={"agreement_start": _natural(self._agreement_start)},
+        )
+
+    async def _async_after_history(self) -> ConfigFlowResult:
+        if self._add_manual:
+            return await self.async_step_manual()
+        return await self._async_finish()
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Enter a meter by hand: MPAN (13 digits), serial, import or export."""
@@ -231,7 +286,7 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders={
                 "account_number": self._account_number,
-                "added": ", ".join(m.label for m in self._meters) or "-",
+                "added": ", ".join(m.label for m in self._meters) or "none",
             },
         )
 
@@ -315,3 +370,8 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         self._preselected = {c.key for c in current} or self._preselected
         self._history_from = entry.data.get(CONF_HISTORY_FROM)
         return await self.async_step_meters()
+
+
+def _natural(iso_day: str | None) -> str:
+    """An ISO day as '15 Jan 2023' for a form's text ('unknown' when there is none)."""
+    return natural_date(date.fromisoformat(iso_day)) if iso_day else "unknown"

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 import logging
 import re
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from typing import Any, Final, Protocol
 
 from .api.errors import OctopusError
-from .api.local_time import LOCAL_TZ_NAME
+from .api.local_time import LOCAL_TZ
 from .api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Account, Direction, MeterPoint
 
 _LOGGER = logging.getLogger(__name__)
@@ -40,13 +39,40 @@ def normalise_account_number(raw: str) -> str | None:
     return f"A-{match.group(1)}" if match else None
 
 
+_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def natural_date(day: date) -> str:
+    """'14 Jan 2023' (the same in every locale the server may run with)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 @dataclass(frozen=True, slots=True)
 class MeterChoice:
-    """One MPAN/serial pair offered to the user."""
+    """One MPAN/serial pair offered to the user.
+
+    `replaced` and `last_reading` only shape the label: a choice is the same meter whether
+    it came from discovery or from the entry, so they take no part in equality.
+    """
 
     mpan: str
     serial: str
     direction: Direction
+    replaced: bool = field(default=False, compare=False)
+    last_reading: date | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
@@ -55,8 +81,13 @@ class MeterChoice:
 
     @property
     def label(self) -> str:
-        """'1900000000001 (import) — 23J0000002'."""
-        return f"{self.mpan} ({self.direction.value}) — {self.serial}"
+        """'1900000000001 (import) — 23J0000002', a replaced serial saying so and until when."""
+        label = f"{self.mpan} ({self.direction.value}) — {self.serial}"
+        if not self.replaced:
+            return label
+        if self.last_reading is None:
+            return f"{label} (replaced)"
+        return f"{label} (replaced, last reading {natural_date(self.last_reading)})"
 
     def as_config(self) -> dict[str, str]:
         """The form stored in the entry's CONF_METERS list."""
@@ -72,30 +103,44 @@ class MeterChoice:
         return cls(str(raw[CONF_MPAN]), str(raw[CONF_SERIAL]), Direction(raw[CONF_DIRECTION]))
 
 
-async def _active_serial(client: MeterProbe, point: MeterPoint) -> str | None:
-    """The serial of a meter point that has the newest data (replaced meters stop reporting).
+class _ProbeFailed:
+    """A probe that failed: whether that serial has data is unknown."""
 
-    One request of one row per serial; a failed probe counts as "no data". When no serial
-    has data the last listed one wins (the API lists meters oldest first).
+
+_FAILED: Final = _ProbeFailed()
+
+
+async def _point_choices(client: MeterProbe, point: MeterPoint) -> tuple[list[MeterChoice], str]:
+    """The choices of one meter point and the key of its active serial.
+
+    The active serial is the one with the newest data (replaced meters stop reporting); when
+    none has data the last listed one wins (the API lists meters oldest first). A replaced
+    serial is offered only when it may hold history: one with no reading at all is left out,
+    so an MPAN is listed once unless its serial matters. One request of one row per serial.
     """
     serials = [meter.serial_number for meter in point.meters]
-    if len(serials) <= 1:
-        return serials[0] if serials else None
+    if len(serials) == 1:
+        only = MeterChoice(point.mpan, serials[0], point.direction)
+        return [only], only.key
 
-    async def latest(serial: str) -> datetime | None:
+    async def latest(serial: str) -> datetime | _ProbeFailed | None:
         try:
             return await client.async_get_latest_reading_start(point.mpan, serial)
         except OctopusError as err:
             _LOGGER.debug("Probe of %s/%s failed: %s", point.mpan, serial, err)
-            return None
+            return _FAILED
 
-    latest_starts = await asyncio.gather(*(latest(serial) for serial in serials))
-    with_data = [
-        (start, serial) for start, serial in zip(latest_starts, serials, strict=True) if start
-    ]
-    if not with_data:
-        return serials[-1]
-    return max(with_data, key=lambda pair: pair[0])[1]
+    found = dict(zip(serials, await asyncio.gather(*map(latest, serials)), strict=True))
+    with_data = {s: start for s, start in found.items() if isinstance(start, datetime)}
+    active = max(with_data, key=with_data.__getitem__) if with_data else serials[-1]
+    choices: list[MeterChoice] = []
+    for serial, start in found.items():
+        if serial == active:
+            choices.append(MeterChoice(point.mpan, serial, point.direction))
+        elif start is not None:
+            last = start.astimezone(LOCAL_TZ).date() if isinstance(start, datetime) else None
+            choices.append(MeterChoice(point.mpan, serial, point.direction, True, last))
+    return choices, MeterChoice(point.mpan, active, point.direction).key
 
 
 async def discover_meters(
@@ -105,18 +150,10 @@ async def discover_meters(
     prop = account.current_property
     if prop is None:
         return [], set()
-    choices: list[MeterChoice] = []
-    active: set[str] = set()
-    actives = await asyncio.gather(
-        *(_active_serial(client, point) for point in prop.electricity_meter_points)
-    )
-    for point, active_serial in zip(prop.electricity_meter_points, actives, strict=True):
-        for meter in point.meters:
-            choice = MeterChoice(point.mpan, meter.serial_number, point.direction)
-            choices.append(choice)
-            if meter.serial_number == active_serial:
-                active.add(choice.key)
-    return choices, active
+    points = [point for point in prop.electricity_meter_points if point.meters]
+    found = await asyncio.gather(*(_point_choices(client, point) for point in points))
+    choices = [choice for point_choices, _active in found for choice in point_choices]
+    return choices, {active for _choices, active in found}
 
 
 def default_history_from(account: Account) -> str | None:
@@ -132,4 +169,4 @@ def default_history_from(account: Account) -> str | None:
     earliest = min(starts, default=prop.moved_in_at)
     if earliest is None:
         return None
-    return earliest.astimezone(ZoneInfo(LOCAL_TZ_NAME)).date().isoformat()
+    return earliest.astimezone(LOCAL_TZ).date().isoformat()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -989,3 +990,40 @@ def test_pure_helpers() -> None:
     assert caught.value.key == "invalid_document"
     assert caught.value.field == "document"
     assert "must be a JSON object" in str(caught.value)
+
+
+def _json_blocks(text: str) -> list[str]:
+    return re.findall(r"```json\n(.*?)\n```", text, flags=re.DOTALL)
+
+
+async def test_documented_examples_import_as_written(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """The README's example and the form's own example are accepted exactly as written:
+    neither has a serial or an API key, and the meter they name is priced by them."""
+    root = Path(__file__).parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    strings = json.loads(
+        (root / "custom_components" / DOMAIN / "strings.json").read_text(encoding="utf-8")
+    )
+    form_help = strings["options"]["step"]["import_json"]["description"]
+    examples = [*_json_blocks(readme), *_json_blocks(form_help)]
+    assert len(examples) == 2
+    for example in examples:
+        set_options(hass, config_entry)
+        result = await run_step(hass, config_entry, "import_json", {"document": example})
+        # The import meter the example names is preselected; the export meter is not offered.
+        result = await confirm_pricing(
+            hass, result, [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN]
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY, example
+        assert config_entry.options[CONF_TARIFF_SOURCE] == {DEMO_IMPORT_MPAN: "custom"}
+        assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 1
+
+
+async def test_import_form_says_what_it_replaces(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    set_options(hass, config_entry, custom_tariffs=[stored_tariff("Kept")])
+    result = await open_step(hass, config_entry, "import_json")
+    assert result["description_placeholders"]["replaced"] == "Kept (import, always to open)"
