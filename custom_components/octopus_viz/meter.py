@@ -325,7 +325,8 @@ class MeterUpdater:
             hass,
             DOMAIN,
             issue_id,
-            is_fixable=False,
+            is_fixable=True,  # repairs.py: its fix flow opens the tariff editor
+            data={"entry_id": entry_id},
             severity=ir.IssueSeverity.WARNING,
             translation_key="unpriced_periods",
             translation_placeholders={
