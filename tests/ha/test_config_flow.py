@@ -566,3 +566,7 @@ async def test_forms_snapshot(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_METERS: []})
     assert result["errors"]
     assert _form(result) == snapshot(name="meters_none_chosen")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "date"}
+    )
+    assert _form(result) == snapshot(name="history_date")
