@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 import logging
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -18,6 +19,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+import custom_components.octopus_viz as package_module
+from custom_components.octopus_viz import coordinator as coordinator_module
 from custom_components.octopus_viz.api import client as api_module
 from custom_components.octopus_viz.api.const import ENV_API_URL
 from custom_components.octopus_viz.api.models import (
@@ -67,6 +70,23 @@ def quiet_sql() -> Iterator[None]:
     logger.setLevel(logging.WARNING)
     yield
     logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's cache files in a directory of its own.
+
+    The test config dir lives in the (shared) venv: a test with a fixed entry id would
+    otherwise open the file another run, or another checkout's schema, left there.
+    """
+    directory = tmp_path / "octopus_viz"
+
+    def cache_path(_hass: HomeAssistant, entry_id: str) -> Path:
+        return directory / f"{entry_id}.sqlite3"
+
+    monkeypatch.setattr(coordinator_module, "cache_path", cache_path)
+    monkeypatch.setattr(package_module, "cache_path", cache_path)
+    return directory
 
 
 @pytest.fixture(autouse=True)
