@@ -22,7 +22,6 @@ from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_EXPORT_MPAN,
     DEMO_IMPORT_MPAN,
-    DEMO_OLD_SERIAL,
     DEMO_SERIAL,
 )
 from tests.ha.stats_helpers import expected_day
@@ -55,18 +54,17 @@ DATA_UNTIL = "2025-11-20T00:00:00+00:00"  # end of the fake's readings at FAKE_N
 
 async def test_config_flow_offers_live_meters(e2e: E2E) -> None:
     """The flow validated the key, preselected the live meters and created a loaded entry."""
-    user, meters, created = e2e.flow.steps
+    user, meters, history_date, created = e2e.flow.steps
     assert user["type"] == "form"
     assert user["step_id"] == "user"
     assert {field["name"] for field in user["data_schema"]} == {"api_key", "account_number"}
     field = next(f for f in meters["data_schema"] if f["name"] == "meters")
     offered = {option["value"] for option in field["selector"]["select"]["options"]}
-    # The replaced meter on the import MPAN is offered too, but not preselected.
-    assert offered == {
-        f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
-        f"{DEMO_IMPORT_MPAN}/{DEMO_OLD_SERIAL}",
-        f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
-    }
+    # The replaced meter on the import MPAN has no reading at all: each MPAN is listed once.
+    assert offered == {f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}", f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}"}
+    history = next(f for f in meters["data_schema"] if f["name"] == "history")
+    assert history["selector"]["select"]["options"] == ["all", "agreement", "date"]
+    assert history_date["step_id"] == "history_date"
     assert sorted(field["description"]["suggested_value"]) == [
         f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
         f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
