@@ -467,6 +467,30 @@ async def test_reconfigure_changes_meters(
     assert entry.data[CONF_API_KEY] == DEMO_API_KEY
 
 
+async def test_reconfigure_shows_the_stored_history_choice(
+    hass: HomeAssistant, entry: MockConfigEntry, mock_setup_entry: AsyncMock
+) -> None:
+    """Entries store a day or None as before; reconfigure shows them as the choice they mean."""
+    for stored, choice in ((None, "all"), ("2023-01-15", "agreement"), ("2024-01-01", "date")):
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_HISTORY_FROM: stored}
+        )
+        result = await entry.start_reconfigure_flow(hass)
+        assert suggested(result)[CONF_HISTORY] == choice, stored
+        hass.config_entries.flow.async_abort(result["flow_id"])
+    # Keeping "from the earliest agreement" stores its day again.
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HISTORY_FROM: "2023-01-15"}
+    )
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "agreement"}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_HISTORY_FROM] == "2023-01-15"
+
+
 async def test_reconfigure_with_manual_meter(
     hass: HomeAssistant, entry: MockConfigEntry, mock_setup_entry: AsyncMock
 ) -> None:
@@ -533,6 +557,16 @@ async def test_every_flow_message_is_translated(hass: HomeAssistant) -> None:
     for reason in ("already_configured", "reauth_successful", "reconfigure_successful"):
         assert f"{prefix}.abort.{reason}" in translations
     assert f"{prefix}.abort.wrong_account" in translations
+    # The history choice, its date step, and the day-late notice at the end of the set-up.
+    assert (
+        "{agreement_start}"
+        in translations[f"{prefix}.step.history_date.data_description.history_from"]
+    )
+    assert "a day late" in translations[f"{prefix}.create_entry.default"]
+    assert "a day late" in translations[f"{prefix}.step.meters.description"]
+    selectors = await async_get_translations(hass, "en", "selector", [DOMAIN])
+    for choice in ("all", "agreement", "date"):
+        assert f"component.{DOMAIN}.selector.history.options.{choice}" in selectors
     exceptions = await async_get_translations(hass, "en", "exceptions", [DOMAIN])
     for error in (
         OctopusError,

@@ -951,6 +951,10 @@ async def test_translations_cover_the_options_flow(hass: HomeAssistant) -> None:
     ):
         assert f"{prefix}.error.{error}" in translations
     assert f"{prefix}.abort.no_custom_tariffs" in translations
+    assert f"{prefix}.step.price_meters.data.custom_meters" in translations
+    assert "{tariffs}" in translations[f"{prefix}.step.price_meters.description"]
+    assert "{replaced}" in translations[f"{prefix}.step.import_json.description"]
+    assert translations[f"{prefix}.step.init.title"] == "Octopus Energy Viz options"
     for option in (
         "tariff_source",
         "add_tariff",
