@@ -226,7 +226,7 @@ async def test_menu_lists_custom_tariffs_and_meters(
     ]
     assert result["description_placeholders"] == {
         "custom_meters": DEMO_IMPORT_MPAN,
-        "tariffs": "Old (import, always to 2024-04-01), New (import, 2024-04-01 to open)",
+        "tariffs": "Old (import, until 2024-04-01), New (import, from 2024-04-01)",
     }
 
 
@@ -558,9 +558,9 @@ async def test_edit_tariff_prefills_and_saves_in_place(
     result = await open_step(hass, config_entry, "edit_tariff")
     assert result["step_id"] == "edit_tariff"
     assert [o["label"] for o in select_options(result, "tariff")] == [
-        "First (import, always to 2024-04-01)",
-        "Second (import, 2024-04-01 to open)",
-        "Export (export, always to open)",
+        "First (import, until 2024-04-01)",
+        "Second (import, from 2024-04-01)",
+        "Export (export, always)",
     ]
     result = await submit(hass, result, {"tariff": "Second"})
     assert result["type"] is FlowResultType.FORM
@@ -984,7 +984,7 @@ def test_pure_helpers() -> None:
     assert local_day("2024-04-01") == "2024-04-01"
     assert local_day("2024-10-27T00:00:00+00:00") == "2024-10-27"  # GMT again
     assert local_day(None) is None
-    assert tariff_label({"name": "Odd", "unit": "gas"}) == "Odd (?, always to open)"
+    assert tariff_label({"name": "Odd", "unit": "gas"}) == "Odd (?, always)"
     issues = [TariffIssue(key="k", message=f"m{i}") for i in range(7)]
     assert describe_issues(issues) == "m0; m1; m2; m3; m4 (and 2 more)"
     assert describe_issues(issues[:2]) == "m0; m1"
@@ -1030,4 +1030,4 @@ async def test_import_form_says_what_it_replaces(
 ) -> None:
     set_options(hass, config_entry, custom_tariffs=[stored_tariff("Kept")])
     result = await open_step(hass, config_entry, "import_json")
-    assert result["description_placeholders"]["replaced"] == "Kept (import, always to open)"
+    assert result["description_placeholders"]["replaced"] == "Kept (import, always)"

@@ -237,12 +237,18 @@ def save_tariff(
 
 
 def tariff_label(raw: Mapping[str, Any]) -> str:
-    """'Flux import (import, 2024-04-01 to 2025-06-01)' for pickers and summaries."""
+    """'Flux import (import, 2024-04-01 to 2025-06-01)' for pickers and summaries; an open
+    side reads 'from 2024-04-01' / 'until 2025-06-01' / 'always'."""
     direction = UNIT_TO_DIRECTION.get(str(raw.get("unit")))
-    start = local_day(raw.get("valid_from")) or "always"
-    end = local_day(raw.get("valid_until")) or "open"
+    start, end = local_day(raw.get("valid_from")), local_day(raw.get("valid_until"))
+    if start and end:
+        validity = f"{start} to {end}"
+    elif start or end:
+        validity = f"from {start}" if start else f"until {end}"
+    else:
+        validity = "always"
     kind = direction.value if direction is not None else "?"
-    return f"{raw.get('name')} ({kind}, {start} to {end})"
+    return f"{raw.get('name')} ({kind}, {validity})"
 
 
 # -- meters ---------------------------------------------------------------------------------
