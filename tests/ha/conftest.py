@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-import custom_components.octopus_viz as package_module
+import custom_components.octopus_viz as package
 from custom_components.octopus_viz import coordinator as coordinator_module
 from custom_components.octopus_viz.api import client as api_module
 from custom_components.octopus_viz.api.const import ENV_API_URL
@@ -56,6 +56,24 @@ def auto_enable(recorder_mock: object, enable_custom_integrations: None) -> None
     """
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its caches in its own folder.
+
+    The test plugin's config folder is shared by every run on the machine (it lives in the
+    venv), so caches written there outlive the test and a fixed entry id would read another
+    run's file. A restart inside one test still finds its cache (same folder).
+    """
+    folder = tmp_path / "octopus_viz"
+
+    def _cache_path(_hass: HomeAssistant, entry_id: str) -> Path:
+        return folder / f"{entry_id}.sqlite3"
+
+    monkeypatch.setattr(coordinator_module, "cache_path", _cache_path)
+    monkeypatch.setattr(package, "cache_path", _cache_path)
+    return folder
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots in Home Assistant's format, under snapshots/ (as core's tests keep them)."""
@@ -70,23 +88,6 @@ def quiet_sql() -> Iterator[None]:
     logger.setLevel(logging.WARNING)
     yield
     logger.setLevel(level)
-
-
-@pytest.fixture(autouse=True)
-def private_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test's cache files in a directory of its own.
-
-    The test config dir lives in the (shared) venv: a test with a fixed entry id would
-    otherwise open the file another run, or another checkout's schema, left there.
-    """
-    directory = tmp_path / "octopus_viz"
-
-    def cache_path(_hass: HomeAssistant, entry_id: str) -> Path:
-        return directory / f"{entry_id}.sqlite3"
-
-    monkeypatch.setattr(coordinator_module, "cache_path", cache_path)
-    monkeypatch.setattr(package_module, "cache_path", cache_path)
-    return directory
 
 
 @pytest.fixture(autouse=True)
