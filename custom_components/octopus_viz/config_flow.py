@@ -59,6 +59,7 @@ from .discovery import (
     normalise_account_number,
 )
 from .options_flow import OctopusVizOptionsFlow
+from .options_forms import DIRECTION_SELECTOR
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -270,13 +271,9 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             {
                 probatio.Required(CONF_MPAN): str,
                 probatio.Required(CONF_SERIAL): str,
-                probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[d.value for d in Direction],
-                        translation_key=CONF_DIRECTION,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                ),
+                probatio.Required(
+                    CONF_DIRECTION, default=Direction.IMPORT.value
+                ): DIRECTION_SELECTOR,
                 probatio.Optional(CONF_ADD_ANOTHER, default=False): BooleanSelector(),
             }
         )

@@ -36,16 +36,19 @@ CONF_BANDS: Final = "bands"
 DEFAULT_CURRENCY: Final = "GBP"
 MULTILINE: Final = TextSelector(TextSelectorConfig(multiline=True))
 
+# Import or export, as radio buttons (also the config flow's meter entered by hand).
+DIRECTION_SELECTOR: Final = SelectSelector(
+    SelectSelectorConfig(
+        options=[d.value for d in Direction],
+        translation_key=CONF_DIRECTION,
+        mode=SelectSelectorMode.LIST,
+    )
+)
+
 TARIFF_SCHEMA: Final = probatio.Schema(
     {
         probatio.Required(CONF_NAME): TextSelector(),
-        probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
-            SelectSelectorConfig(
-                options=[d.value for d in Direction],
-                translation_key=CONF_DIRECTION,
-                mode=SelectSelectorMode.LIST,
-            )
-        ),
+        probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): DIRECTION_SELECTOR,
         probatio.Required(CONF_CURRENCY, default=DEFAULT_CURRENCY): TextSelector(),
         probatio.Optional(CONF_VALID_FROM): DateSelector(),
         probatio.Optional(CONF_VALID_UNTIL): DateSelector(),
