@@ -289,7 +289,10 @@ async def test_bad_input(
     idle = MockConfigEntry(domain=DOMAIN, title="Idle", data=entry_data())
     idle.add_to_hass(hass)
     error = await _error(ws, "profile", entry_id=idle.entry_id)
-    assert _brief(error) == ("not_found", f"The Octopus Energy Viz account {idle.entry_id} is not loaded")
+    assert _brief(error) == (
+        "not_found",
+        f"The Octopus Energy Viz account {idle.entry_id} is not loaded",
+    )
     idle.mock_state(hass, ConfigEntryState.LOADED)
     error = await _error(ws, "heatmap")
     assert error["code"] == "not_found"
