@@ -3,7 +3,9 @@
 What the entry holds, and why there:
 
 * ``entry.data`` = ``{CONF_API_KEY, CONF_ACCOUNT_NUMBER, CONF_METERS, CONF_HISTORY_FROM}``.
-  ``CONF_METERS`` is a list of ``{"mpan": str, "serial": str, "direction": "import"|"export"}``;
+  ``CONF_METERS`` is a list of ``{"mpan": str, "serial": str, "direction": "import"|"export"}``
+  (``MeterConfig.as_config``); a gas meter adds ``"fuel": "gas"`` and ``"unit": "m3"|"kwh"``,
+  its MPRN in "mpan", direction "import";
   ``CONF_HISTORY_FROM`` is an ISO date (UK local day) or None for "all the API has". The form
   asks an explicit choice (all / from the earliest agreement / from a date, see
   ``HISTORY_*``) that is stored in that same form, so entries made before it keep working.
@@ -47,15 +49,36 @@ import probatio
 
 from .api.client import OctopusClient
 from .api.errors import OctopusAuthError, OctopusError, OctopusNotFoundError
-from .api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Account, Direction
+from .api.models import (
+    CONF_DIRECTION,
+    CONF_MPAN,
+    CONF_SERIAL,
+    CONF_UNIT,
+    Account,
+    Direction,
+    Fuel,
+    ReadingUnit,
+)
+from .config_fields import (
+    CONF_GAS_UNIT,
+    CONF_HISTORY,
+    GAS,
+    HISTORY_ALL,
+    HISTORY_DATE,
+    UNIT_SELECTOR,
+    history_choice,
+    history_selector,
+    natural,
+)
 from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, CONF_METERS, DOMAIN
 from .discovery import (
     MPAN_RE,
+    MPRN_RE,
     SERIAL_RE,
     MeterChoice,
     default_history_from,
     discover_meters,
-    natural_date,
+    has_readings,
     normalise_account_number,
 )
 from .options_flow import OctopusVizOptionsFlow
@@ -65,10 +88,6 @@ _LOGGER = logging.getLogger(__name__)
 
 CONF_ADD_MANUAL = "add_manual"
 CONF_ADD_ANOTHER = "add_another"
-CONF_HISTORY = "history"  # the choice; CONF_HISTORY_FROM is what is stored
-HISTORY_ALL = "all"
-HISTORY_AGREEMENT = "agreement"
-HISTORY_DATE = "date"
 
 
 class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -119,14 +138,6 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         self._history_from = self._agreement_start
         self._meters = []
 
-    def _history_choice(self) -> str:
-        """The stored history start as the form's choice."""
-        if self._history_from is None:
-            return HISTORY_ALL
-        if self._history_from == self._agreement_start:
-            return HISTORY_AGREEMENT
-        return HISTORY_DATE
-
     # -- user ---------------------------------------------------------------------------------
 
     @override
@@ -171,50 +182,54 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             # Never a dead end: an account whose meters are not listed can still be set up.
             return await self.async_step_manual()
         errors: dict[str, str] = {}
-        choice = self._history_choice()
+        choice = history_choice(self._history_from, self._agreement_start)
+        placeholders = {
+            "account_number": self._account_number,
+            "agreement_start": natural(self._agreement_start),
+            "meters": "none",
+        }
         if user_input is not None:
             selected = set(user_input.get(CONF_METERS, []))
             choice = user_input.get(CONF_HISTORY, choice)
             self._preselected = selected
             self._add_manual = bool(user_input.get(CONF_ADD_MANUAL))
-            if not selected and not self._add_manual:
+            empty = [c for c in self._choices if c.key in selected and not c.has_readings]
+            if empty:
+                errors["base"] = "gas_no_readings"
+                placeholders["meters"] = ", ".join(c.label for c in empty)
+            elif not selected and not self._add_manual:
                 errors["base"] = "no_meters_selected"
             else:
-                self._meters = [c for c in self._choices if c.key in selected]
+                # Nothing in the API says whether a gas meter counts m³ or kWh: the user says.
+                unit = ReadingUnit(user_input.get(CONF_GAS_UNIT, ReadingUnit.M3.value))
+                self._meters = [c.with_unit(unit) for c in self._choices if c.key in selected]
                 if choice == HISTORY_DATE:
                     return await self.async_step_history_date()
                 self._history_from = None if choice == HISTORY_ALL else self._agreement_start
                 return await self._async_after_history()
-        history_options = [HISTORY_ALL, HISTORY_DATE]
-        if self._agreement_start is not None:
-            history_options.insert(1, HISTORY_AGREEMENT)
         options = [SelectOptionDict(value=c.key, label=c.label) for c in self._choices]
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_METERS): SelectSelector(
-                    SelectSelectorConfig(
-                        options=options, multiple=True, mode=SelectSelectorMode.LIST
-                    )
-                ),
-                probatio.Required(CONF_HISTORY, default=choice): SelectSelector(
-                    SelectSelectorConfig(
-                        options=history_options,
-                        translation_key=CONF_HISTORY,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                ),
-                probatio.Optional(CONF_ADD_MANUAL, default=False): BooleanSelector(),
-            }
-        )
-        suggested = {CONF_METERS: sorted(self._preselected), CONF_HISTORY: choice}
+        fields: dict[Any, Any] = {
+            probatio.Optional(CONF_METERS): SelectSelector(
+                SelectSelectorConfig(options=options, multiple=True, mode=SelectSelectorMode.LIST)
+            ),
+            probatio.Required(CONF_HISTORY, default=choice): history_selector(
+                self._agreement_start
+            ),
+        }
+        gas = [c for c in self._choices if c.fuel is Fuel.GAS]
+        if gas:
+            fields[probatio.Optional(CONF_GAS_UNIT, default=ReadingUnit.M3.value)] = UNIT_SELECTOR
+        fields[probatio.Optional(CONF_ADD_MANUAL, default=False)] = BooleanSelector()
+        suggested = {
+            CONF_METERS: sorted(self._preselected),
+            CONF_HISTORY: choice,
+            CONF_GAS_UNIT: gas[0].unit.value if gas else None,
+        }
         return self.async_show_form(
             step_id="meters",
-            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            data_schema=self.add_suggested_values_to_schema(probatio.Schema(fields), suggested),
             errors=errors,
-            description_placeholders={
-                "account_number": self._account_number,
-                "agreement_start": _natural(self._agreement_start),
-            },
+            description_placeholders=placeholders,
         )
 
     async def async_step_history_date(
@@ -237,7 +252,7 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
                 schema, {CONF_HISTORY_FROM: suggested or self._agreement_start}
             ),
             errors=errors,
-            description_placeholders={"agreement_start": _natural(self._agreement_start)},
+            description_placeholders={"agreement_start": natural(self._agreement_start)},
         )
 
     async def _async_after_history(self) -> ConfigFlowResult:
@@ -246,23 +261,38 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self._async_finish()
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Enter a meter by hand: MPAN (13 digits), serial, import or export."""
+        """Enter a meter by hand: MPAN (13 digits) and serial, import or export; or a gas
+        meter's MPRN (6-10 digits) and serial, reporting m³ (SMETS2, default) or kWh."""
         errors: dict[str, str] = {}
         if user_input is not None:
             mpan = re.sub(r"\s+", "", user_input[CONF_MPAN])
             serial = user_input[CONF_SERIAL].strip()
-            if not MPAN_RE.match(mpan):
-                errors[CONF_MPAN] = "invalid_mpan"
+            gas = user_input[CONF_DIRECTION] == GAS
+            if not (MPRN_RE if gas else MPAN_RE).match(mpan):
+                errors[CONF_MPAN] = "invalid_mprn" if gas else "invalid_mpan"
             elif not SERIAL_RE.match(serial):
                 errors[CONF_SERIAL] = "invalid_serial"
+            elif gas and not await self._gas_has_readings(mpan, serial):
+                errors["base"] = "gas_meter_no_readings"
             else:
-                choice = MeterChoice(mpan, serial, Direction(user_input[CONF_DIRECTION]))
+                choice = self._manual_choice(mpan, serial, user_input)
                 if choice not in self._meters:
                     self._meters.append(choice)
                 if user_input.get(CONF_ADD_ANOTHER):
                     return self._show_manual_form({})
                 return await self._async_finish()
         return self._show_manual_form(errors, user_input)
+
+    async def _gas_has_readings(self, mprn: str, serial: str) -> bool:
+        client = OctopusClient(async_get_clientsession(self.hass), self._api_key)
+        return await has_readings(client, mprn, serial, Fuel.GAS)
+
+    @staticmethod
+    def _manual_choice(mpan: str, serial: str, user_input: Mapping[str, Any]) -> MeterChoice:
+        if user_input[CONF_DIRECTION] != GAS:
+            return MeterChoice(mpan, serial, Direction(user_input[CONF_DIRECTION]))
+        unit = ReadingUnit(user_input.get(CONF_UNIT, ReadingUnit.M3.value))
+        return MeterChoice(mpan, serial, Direction.IMPORT, Fuel.GAS, unit)
 
     def _show_manual_form(
         self, errors: dict[str, str], user_input: Mapping[str, Any] | None = None
@@ -274,6 +304,7 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
                 probatio.Required(
                     CONF_DIRECTION, default=Direction.IMPORT.value
                 ): DIRECTION_SELECTOR,
+                probatio.Optional(CONF_UNIT, default=ReadingUnit.M3.value): UNIT_SELECTOR,
                 probatio.Optional(CONF_ADD_ANOTHER, default=False): BooleanSelector(),
             }
         )
@@ -367,8 +398,3 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         self._preselected = {c.key for c in current} or self._preselected
         self._history_from = entry.data.get(CONF_HISTORY_FROM)
         return await self.async_step_meters()
-
-
-def _natural(iso_day: str | None) -> str:
-    """An ISO day as '15 Jan 2023' for a form's text ('unknown' when there is none)."""
-    return natural_date(date.fromisoformat(iso_day)) if iso_day else "unknown"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from copy import deepcopy
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -26,21 +26,26 @@ import probatio
 
 from .api.models import CONF_DIRECTION
 from .const import CONF_METERS, CONF_STANDING_CHARGES_IN_COST
+from .options_calorific import CalorificValueStep
 from .options_forms import MULTILINE, TARIFF_SCHEMA, tariff_fields, tariff_form_values
-from .tariffs.keys import CONF_CUSTOM_TARIFFS, CONF_TARIFF_SOURCE, TARIFF_SOURCE_CUSTOM
+from .tariffs.candidates import DEFAULT_FAMILIES, Family
+from .tariffs.keys import (
+    CONF_COMPARE_FAMILIES,
+    CONF_CUSTOM_TARIFFS,
+    CONF_TARIFF_SOURCE,
+    TARIFF_SOURCE_CUSTOM,
+)
 from .tariffs.options import (
     FollowedMeter,
     OptionsError,
-    PricingOffer,
     custom_meters,
     import_document,
-    pricing_offer,
     require_covered,
     save_tariff,
     source_choices,
-    sources_with,
     tariff_label,
 )
+from .tariffs.pricing_offer import PricingOffer, pricing_offer, sources_with
 
 CONF_CUSTOM_METERS: Final = "custom_meters"
 CONF_TARIFF: Final = "tariff"
@@ -48,7 +53,7 @@ CONF_DOCUMENT: Final = "document"
 NOTHING: Final = "none"  # placeholder text for an empty list (never shown as a blank)
 
 
-class OctopusVizOptionsFlow(OptionsFlow):
+class OctopusVizOptionsFlow(CalorificValueStep):
     """Tariffs and settings of one Octopus account."""
 
     def __init__(self) -> None:
@@ -112,6 +117,9 @@ class OctopusVizOptionsFlow(OptionsFlow):
             menu.append("tariff_source")
         if tariffs:
             menu += ["edit_tariff", "remove_tariff"]
+        menu.append("compare")
+        if self._volume_meters:
+            menu.append("calorific_value")
         menu.append("settings")
         custom = custom_meters(self._meters, self._sources())
         return self.async_show_menu(
@@ -326,6 +334,30 @@ class OctopusVizOptionsFlow(OptionsFlow):
                 "replaced": ", ".join(tariff_label(raw) for raw in tariffs) or NOTHING,
             },
         )
+
+    # -- tariff comparison ------------------------------------------------------------------
+
+    async def async_step_compare(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Which product families the tariff comparison prices (a sensible set preselected)."""
+        if user_input is not None:
+            return self._save({CONF_COMPARE_FAMILIES: list(user_input[CONF_COMPARE_FAMILIES])})
+        current = self.config_entry.options.get(
+            CONF_COMPARE_FAMILIES, [str(family) for family in DEFAULT_FAMILIES]
+        )
+        selector = SelectSelector(
+            SelectSelectorConfig(
+                options=[str(family) for family in Family],
+                multiple=True,
+                mode=SelectSelectorMode.LIST,
+                translation_key="compare_family",
+            )
+        )
+        schema = probatio.Schema(
+            {probatio.Required(CONF_COMPARE_FAMILIES, default=list(current)): selector}
+        )
+        return self.async_show_form(step_id="compare", data_schema=schema)
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -23,8 +23,8 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .api.models import CONF_DIRECTION, Direction
-from .tariffs import UNIT_TO_DIRECTION
+from .api.models import CONF_DIRECTION, Direction, Fuel
+from .tariffs import UNIT_TO_FLOW, flow_label
 from .tariffs.options import TariffFields, bands_text, keep_instant, local_day
 
 CONF_CURRENCY: Final = "currency"
@@ -36,10 +36,11 @@ CONF_BANDS: Final = "bands"
 DEFAULT_CURRENCY: Final = "GBP"
 MULTILINE: Final = TextSelector(TextSelectorConfig(multiline=True))
 
-# Import or export, as radio buttons (also the config flow's meter entered by hand).
+# Import, export or gas (an import of the gas fuel), as radio buttons: what a tariff prices,
+# and the config flow's meter entered by hand.
 DIRECTION_SELECTOR: Final = SelectSelector(
     SelectSelectorConfig(
-        options=[d.value for d in Direction],
+        options=[*(d.value for d in Direction), Fuel.GAS.value],
         translation_key=CONF_DIRECTION,
         mode=SelectSelectorMode.LIST,
     )
@@ -63,9 +64,11 @@ TARIFF_SCHEMA: Final = probatio.Schema(
 def tariff_fields(user_input: Mapping[str, Any], editing: Mapping[str, Any] | None) -> TariffFields:
     """The submitted form as TariffFields; an untouched day keeps the stored instant."""
     stored = editing or {}
+    gas = user_input[CONF_DIRECTION] == Fuel.GAS.value
     return TariffFields(
         name=str(user_input[CONF_NAME]),
-        direction=Direction(user_input[CONF_DIRECTION]),
+        direction=Direction.IMPORT if gas else Direction(user_input[CONF_DIRECTION]),
+        fuel=Fuel.GAS if gas else Fuel.ELECTRICITY,
         currency=str(user_input.get(CONF_CURRENCY, DEFAULT_CURRENCY)),
         bands=str(user_input[CONF_BANDS]),
         valid_from=keep_instant(user_input.get(CONF_VALID_FROM), stored.get("valid_from")),
@@ -80,7 +83,7 @@ def tariff_form_values(editing: Mapping[str, Any] | None) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {
         CONF_NAME: editing["name"],
-        CONF_DIRECTION: UNIT_TO_DIRECTION[editing["unit"]].value,
+        CONF_DIRECTION: flow_label(*UNIT_TO_FLOW[editing["unit"]]),
         CONF_CURRENCY: editing.get("currency", DEFAULT_CURRENCY),
         CONF_VALID_FROM: local_day(editing.get("valid_from")),
         CONF_VALID_UNTIL: local_day(editing.get("valid_until")),

@@ -21,6 +21,8 @@ from custom_components.octopus_viz.sensor import STALE_AFTER
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_EXPORT_MPAN,
+    DEMO_GAS_MPRN,
+    DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
     DEMO_SERIAL,
 )
@@ -37,6 +39,7 @@ from .checks import (
     STATISTICS,
     day_changes,
     expected_figures,
+    gas_source,
     grid_source,
     hourly_rows,
     save_energy_prefs,
@@ -61,14 +64,20 @@ async def test_config_flow_offers_live_meters(e2e: E2E) -> None:
     assert {field["name"] for field in user["data_schema"]} == {"api_key", "account_number"}
     field = next(f for f in meters["data_schema"] if f["name"] == "meters")
     offered = {option["value"] for option in field["selector"]["select"]["options"]}
-    # The replaced meter on the import MPAN has no reading at all: each MPAN is listed once.
-    assert offered == {f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}", f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}"}
+    # The replaced meter on the import MPAN has no reading at all: each meter point is
+    # listed once; the demo's gas meter is offered beside electricity.
+    assert offered == {
+        f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
+        f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
+        f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}",
+    }
     history = next(f for f in meters["data_schema"] if f["name"] == "history")
     assert history["selector"]["select"]["options"] == ["all", "agreement", "date"]
     assert history_date["step_id"] == "history_date"
     assert sorted(field["description"]["suggested_value"]) == [
         f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
         f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
+        f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}",
     ]
     assert created["title"] == f"Octopus {DEMO_ACCOUNT_NUMBER}"
 
@@ -92,7 +101,7 @@ async def test_integration_page_and_options_read_naturally(e2e: E2E) -> None:
             account = page.get_by_text(f"Octopus {DEMO_ACCOUNT_NUMBER}").first
             await expect(account).to_be_visible(timeout=30_000)  # the config panel loads first
             await expect(page.get_by_text("Add hub").first).to_be_visible()
-            await expect(page.get_by_text("2 devices").first).to_be_visible()
+            await expect(page.get_by_text("3 devices").first).to_be_visible()
             await expect(page.get_by_text("3 services")).to_have_count(0)
             await page.screenshot(path=e2e.output / "integration-page.png")
 
@@ -181,9 +190,12 @@ async def test_energy_dashboard_accepts_the_statistics(e2e: E2E) -> None:
     [grid] = [source for source in prefs["energy_sources"] if source["type"] == "grid"]
     assert {key: grid.get(key) for key in wanted} == wanted
 
+    [gas] = [source for source in prefs["energy_sources"] if source["type"] == "gas"]
+    assert {key: gas.get(key) for key in gas_source()} == gas_source()
+
     validation = await e2e.ws.call("energy/validate")
     # One list of issues per source, in the order of the saved sources.
-    assert validation["energy_sources"] == [[]], validation
+    assert validation["energy_sources"] == [[], []], validation
 
 
 def _by_key(registry: list[dict[str, Any]], entry_id: str, suffix: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from custom_components.octopus_viz.api.errors import (
     OctopusNotFoundError,
     OctopusResponseError,
 )
-from custom_components.octopus_viz.api.models import Account
+from custom_components.octopus_viz.api.models import Account, Fuel
 from custom_components.octopus_viz.config_flow import CONF_HISTORY
 from custom_components.octopus_viz.const import (
     CONF_ACCOUNT_NUMBER,
@@ -40,6 +40,8 @@ from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_API_KEY,
     DEMO_EXPORT_MPAN,
+    DEMO_GAS_MPRN,
+    DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
     DEMO_OLD_SERIAL,
     DEMO_SERIAL,
@@ -53,6 +55,14 @@ OLD_IMPORT_KEY = f"{DEMO_IMPORT_MPAN}/{DEMO_OLD_SERIAL}"
 EXPORT_KEY = f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}"
 IMPORT_METER = {"mpan": DEMO_IMPORT_MPAN, "serial": DEMO_SERIAL, "direction": "import"}
 EXPORT_METER = {"mpan": DEMO_EXPORT_MPAN, "serial": DEMO_SERIAL, "direction": "export"}
+GAS_KEY = f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}"
+GAS_METER = {
+    "mpan": DEMO_GAS_MPRN,
+    "serial": DEMO_GAS_SERIAL,
+    "direction": "import",
+    "fuel": "gas",
+    "unit": "m3",
+}
 GET_ACCOUNT = "custom_components.octopus_viz.config_flow.OctopusClient.async_get_account"
 
 
@@ -136,22 +146,26 @@ async def test_user_flow_discovers_meters_and_creates_entry(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "meters"
     # The moved-out property's meter is not offered, nor the replaced serial that has no
-    # reading at all: each MPAN is listed once.
-    assert option_values(result) == [IMPORT_KEY, EXPORT_KEY]
+    # reading at all: each meter point is listed once.
+    assert option_values(result) == [IMPORT_KEY, EXPORT_KEY, GAS_KEY]
     labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
     assert labels == [
         f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}",
         f"{DEMO_EXPORT_MPAN} (export) — {DEMO_SERIAL}",
+        f"{DEMO_GAS_MPRN} (gas) — {DEMO_GAS_SERIAL}",
     ]
     assert suggested(result) == {
-        CONF_METERS: sorted([IMPORT_KEY, EXPORT_KEY]),
+        CONF_METERS: sorted([IMPORT_KEY, EXPORT_KEY, GAS_KEY]),
         CONF_HISTORY: "agreement",
+        "gas_unit": "m3",
     }
     assert history_options(result) == ["all", "agreement", "date"]
     assert placeholders(result)["agreement_start"] == "15 Jan 2023"
-    # Both serials of the import MPAN were probed with one tiny request each.
+    # Both serials of the import MPAN and the gas meter were probed, one tiny request each.
     probes = [r for r in fake_api.requests if r.query.get("page_size") == "1"]
-    assert sorted(r.path.split("/")[5] for r in probes) == [DEMO_OLD_SERIAL, DEMO_SERIAL]
+    assert sorted(r.path.split("/")[5] for r in probes) == sorted(
+        [DEMO_OLD_SERIAL, DEMO_SERIAL, DEMO_GAS_SERIAL]
+    )
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY: "date"}
@@ -196,20 +210,20 @@ async def test_replaced_meter_with_readings_is_labelled(
     """A replaced serial that holds history is offered, saying it is the old one and until when."""
     real_probe = OctopusClient.async_get_latest_reading_start
 
-    async def probe(client: OctopusClient, mpan: str, serial: str) -> datetime | None:
+    async def probe(client: OctopusClient, mpan: str, serial: str, fuel: Fuel) -> datetime | None:
         if serial == DEMO_OLD_SERIAL:  # the fake's old serial has none: give it a last one
             return datetime(2023, 1, 14, 23, 30, tzinfo=UTC)  # 23:30 UTC is still 14 Jan
-        return await real_probe(client, mpan, serial)
+        return await real_probe(client, mpan, serial, fuel)
 
     with patch.object(OctopusClient, "async_get_latest_reading_start", probe):
         result = await start_user(hass)
-    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY]
+    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY, GAS_KEY]
     labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
     assert labels[0] == (
         f"{DEMO_IMPORT_MPAN} (import) — {DEMO_OLD_SERIAL} (replaced, last reading 14 Jan 2023)"
     )
     assert labels[1] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}"
-    assert suggested(result)[CONF_METERS] == sorted([IMPORT_KEY, EXPORT_KEY])
+    assert suggested(result)[CONF_METERS] == sorted([IMPORT_KEY, EXPORT_KEY, GAS_KEY])
     # A replaced meter can be followed too (it holds the older history).
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_METERS: [IMPORT_KEY, OLD_IMPORT_KEY], CONF_HISTORY: "all"}
@@ -226,10 +240,10 @@ async def test_replaced_meter_whose_probe_failed_is_kept(
     """Whether a serial has readings is unknown when its probe fails: it stays on offer."""
     real_probe = OctopusClient.async_get_latest_reading_start
 
-    async def probe(client: OctopusClient, mpan: str, serial: str) -> datetime | None:
+    async def probe(client: OctopusClient, mpan: str, serial: str, fuel: Fuel) -> datetime | None:
         if serial == DEMO_OLD_SERIAL:
             raise OctopusConnectionError("probe failed")
-        return await real_probe(client, mpan, serial)
+        return await real_probe(client, mpan, serial, fuel)
 
     with patch.object(OctopusClient, "async_get_latest_reading_start", probe):
         result = await start_user(hass)
@@ -447,10 +461,11 @@ async def test_reconfigure_changes_meters(
     assert result["step_id"] == "meters"
     # Discovered meters plus the hand-entered one; the current choice is preselected, and
     # the stored day (not the earliest agreement's) shows as "from a date", prefilled.
-    assert option_values(result) == [IMPORT_KEY, EXPORT_KEY, "1012345678901/MANUAL1"]
+    assert option_values(result) == [IMPORT_KEY, EXPORT_KEY, GAS_KEY, "1012345678901/MANUAL1"]
     assert suggested(result) == {
         CONF_METERS: sorted([IMPORT_KEY, "1012345678901/MANUAL1"]),
         CONF_HISTORY: "date",
+        "gas_unit": "m3",
     }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY: "date"}
@@ -604,3 +619,73 @@ async def test_forms_snapshot(
         result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "date"}
     )
     assert _form(result) == snapshot(name="history_date")
+
+
+async def test_gas_meter_is_offered_and_stored_with_its_unit(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, GAS_KEY], "gas_unit": "m3"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_METERS] == [IMPORT_METER, GAS_METER]
+
+
+async def test_gas_meter_reporting_kwh(hass: HomeAssistant, mock_setup_entry: AsyncMock) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [GAS_KEY], "gas_unit": "kwh"}
+    )
+    assert result["data"][CONF_METERS] == [{**GAS_METER, "unit": "kwh"}]
+
+
+async def test_gas_meter_without_readings_is_refused(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, fake_api: FakeOctopus
+) -> None:
+    fake_api.add_gas_meter("7700000003", "G4A0000003", None)
+    result = await start_user(hass)
+    empty_key = "7700000003/G4A0000003"
+    assert empty_key in option_values(result)
+    assert empty_key not in suggested(result)[CONF_METERS]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, empty_key]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "gas_no_readings"}
+    assert placeholders(result)["meters"] == "7700000003 (gas) — G4A0000003"
+
+
+async def test_manual_gas_meter(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, fake_api: FakeOctopus
+) -> None:
+    fake_api.add_gas_meter("7700000002", "G4A0000002", "kwh")
+    fake_api.add_gas_meter("7700000003", "G4A0000003", None)
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [], "add_manual": True}
+    )
+    assert result["step_id"] == "manual"
+    manual = {"serial": "G4A0000003", "direction": "gas", "unit": "m3"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**manual, "mpan": "12"}
+    )
+    assert result["errors"] == {"mpan": "invalid_mprn"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**manual, "mpan": "7700000003"}
+    )
+    assert result["errors"] == {"base": "gas_meter_no_readings"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"mpan": "77 0000 0002", "serial": "G4A0000002", "direction": "gas", "unit": "kwh"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_METERS] == [
+        {
+            "mpan": "7700000002",
+            "serial": "G4A0000002",
+            "direction": "import",
+            "fuel": "gas",
+            "unit": "kwh",
+        }
+    ]

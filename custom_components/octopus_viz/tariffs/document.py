@@ -25,7 +25,8 @@ import re
 from typing import Any, Final
 
 from ..api.local_time import LOCAL_TZ
-from ..api.models import Direction
+from ..api.models import Direction, Fuel, flow_label
+from .document_meters import ConfiguredMeter, parse_meters
 from .model import (
     E7_NIGHT_END_MINUTE,
     E7_NIGHT_START_MINUTE,
@@ -38,27 +39,34 @@ from .model import (
 )
 from .rates import RateInterval
 from .timeline import Timeline
+from .units import (
+    DIRECTION_TO_UNIT,
+    FLOW_TO_UNIT,
+    FLOWS,
+    UNIT_EXPORT,
+    UNIT_GAS,
+    UNIT_IMPORT,
+    UNIT_TO_DIRECTION,
+    UNIT_TO_FLOW,
+)
 
-UNIT_IMPORT: Final = "electricity_importing_kwh"
-UNIT_EXPORT: Final = "electricity_exporting_kwh"
-UNIT_TO_DIRECTION: Final = {UNIT_IMPORT: Direction.IMPORT, UNIT_EXPORT: Direction.EXPORT}
-DIRECTION_TO_UNIT: Final = {direction: unit for unit, direction in UNIT_TO_DIRECTION.items()}
+# re-exported: tariffs name their flow as meters do; a document's meters are read apart
+__all__ = [
+    "DIRECTION_TO_UNIT",
+    "FLOWS",
+    "FLOW_TO_UNIT",
+    "UNIT_EXPORT",
+    "UNIT_GAS",
+    "UNIT_IMPORT",
+    "UNIT_TO_DIRECTION",
+    "UNIT_TO_FLOW",
+    "ConfiguredMeter",
+    "flow_label",
+]
+
 
 _TIME_RE: Final = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
-_MPAN_RE: Final = re.compile(r"^\d{13}$")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConfiguredMeter:
-    """A meter from the document, shared fields already copied in."""
-
-    mpan: str
-    direction: Direction
-    # The prototype's file carries these; they are optional here (a meter is matched by its
-    # MPAN, the entry keeps its own key and serials), read only so nothing in them is refused.
-    serial: str | None = None
-    api_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,9 +76,10 @@ class ConfigDocument:
     meters: tuple[ConfiguredMeter, ...]
     tariffs: tuple[Tariff, ...]
 
-    def timeline(self, direction: Direction) -> Timeline:
-        """The timeline of the document's tariffs for one direction."""
-        return Timeline([t for t in self.tariffs if t.direction == direction], direction)
+    def timeline(self, direction: Direction, fuel: Fuel = Fuel.ELECTRICITY) -> Timeline:
+        """The timeline of the document's tariffs for one direction (of one fuel)."""
+        mine = [t for t in self.tariffs if t.direction == direction and t.fuel is fuel]
+        return Timeline(mine, direction)
 
 
 def parse_config_document(data: Mapping[str, Any] | str) -> ConfigDocument:
@@ -83,7 +92,7 @@ def parse_config_document(data: Mapping[str, Any] | str) -> ConfigDocument:
     if not isinstance(data, Mapping):
         raise _document_error("The document must be a JSON object")
     issues: list[TariffIssue] = []
-    meters = _parse_meters(data.get("meters", {}), issues)
+    meters = parse_meters(data.get("meters", {}), issues)
     raw_tariffs = data.get("tariffs", {})
     tariffs: list[Tariff] = []
     if not isinstance(raw_tariffs, Mapping):
@@ -94,9 +103,9 @@ def parse_config_document(data: Mapping[str, Any] | str) -> ConfigDocument:
         issues.extend(found)
         if tariff is not None:
             tariffs.append(tariff)
-    for direction in Direction:
+    for fuel, direction in FLOWS:
         try:
-            Timeline([t for t in tariffs if t.direction == direction], direction)
+            Timeline([t for t in tariffs if (t.fuel, t.direction) == (fuel, direction)], direction)
         except TariffConfigError as err:
             issues.extend(err.issues)
     if issues:
@@ -121,7 +130,7 @@ def tariff_to_dict(tariff: Tariff) -> dict[str, Any]:
     """The JSON-able dict form of a tariff; `tariff_from_dict` gives back an equal tariff."""
     result: dict[str, Any] = {
         "name": tariff.name,
-        "unit": DIRECTION_TO_UNIT[tariff.direction],
+        "unit": FLOW_TO_UNIT[(tariff.fuel, tariff.direction)],
         "currency": tariff.currency,
     }
     if tariff.valid_from is not None:
@@ -152,47 +161,6 @@ def tariff_to_dict(tariff: Tariff) -> dict[str, Any]:
 
 
 # -- parsing helpers ------------------------------------------------------------------------
-
-
-def _parse_meters(raw: Any, issues: list[TariffIssue]) -> list[ConfiguredMeter]:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("meters", []), list):
-        issues.append(_issue("invalid_meter", None, None, "`meters` must hold a `meters` list"))
-        return []
-    shared = {key: value for key, value in raw.items() if key != "meters"}
-    meters: list[ConfiguredMeter] = []
-    for index, entry in enumerate(raw.get("meters", [])):
-        if not isinstance(entry, Mapping):
-            issues.append(_issue("invalid_meter", None, None, f"Meter {index} is not an object"))
-            continue
-        merged = {**shared, **entry}  # the entry's own fields win over shared ones
-        mpan, unit = _text(merged.get("mpan")), merged.get("unit")
-        label = f"Meter {index} ({mpan})" if mpan else f"Meter {index}"
-        if mpan is not None:
-            mpan = re.sub(r"\s+", "", mpan)
-        if unit not in UNIT_TO_DIRECTION:
-            issues.append(_issue("invalid_unit", None, None, f"{label}: unknown unit {unit!r}"))
-        elif mpan is None or not _MPAN_RE.match(mpan):
-            what = "`mpan` missing" if mpan is None else "`mpan` is not 13 digits"
-            issues.append(_issue("invalid_meter", None, None, f"{label}: {what}"))
-        else:
-            meters.append(
-                ConfiguredMeter(
-                    mpan=mpan,
-                    direction=UNIT_TO_DIRECTION[str(unit)],
-                    serial=_text(merged.get("serial")),
-                    api_key=_text(merged.get("api_key")),
-                )
-            )
-    return meters
-
-
-def _text(raw: Any) -> str | None:
-    """A stripped non-empty string (an MPAN may be written as a JSON number), else None."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)
-    if not isinstance(raw, str):
-        return None
-    return raw.strip() or None
 
 
 def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]]:
@@ -230,9 +198,11 @@ def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]
     if issues:
         return None, issues
     try:
+        fuel, direction = UNIT_TO_FLOW[str(unit)]
         tariff = Tariff(
             name=name,
-            direction=UNIT_TO_DIRECTION[str(unit)],
+            direction=direction,
+            fuel=fuel,
             currency=currency,
             valid_from=valid_from,
             valid_to=valid_to,

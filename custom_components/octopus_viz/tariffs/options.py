@@ -18,20 +18,22 @@ from datetime import datetime
 import re
 from typing import Any, Final
 
-from ..api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Direction
+from ..api.models import Direction, Fuel, MeterConfig
 from . import (
-    DIRECTION_TO_UNIT,
+    FLOW_TO_UNIT,
+    FLOWS,
     LOCAL_TZ,
-    UNIT_TO_DIRECTION,
+    UNIT_TO_FLOW,
     Tariff,
     TariffConfigError,
     TariffIssue,
     Timeline,
+    flow_label,
     parse_config_document,
     tariff_from_dict,
     tariff_to_dict,
 )
-from .keys import TARIFF_SOURCE_ACCOUNT, TARIFF_SOURCE_CUSTOM
+from .keys import TARIFF_SOURCE_CUSTOM
 
 # The form shows this many engine messages; a pasted document can have dozens.
 MAX_SHOWN_ISSUES: Final = 5
@@ -82,16 +84,28 @@ class FollowedMeter:
     mpan: str
     serial: str
     direction: Direction
+    fuel: Fuel = Fuel.ELECTRICITY
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> FollowedMeter:
-        """From the stored form."""
-        return cls(str(raw[CONF_MPAN]), str(raw[CONF_SERIAL]), Direction(raw[CONF_DIRECTION]))
+        """From the stored form (entries from before gas: electricity)."""
+        meter = MeterConfig.from_config(raw)
+        return cls(meter.mpan, meter.serial, meter.direction, meter.fuel)
+
+    @property
+    def key(self) -> tuple[Fuel, Direction]:
+        """(fuel, direction): what a tariff must price to price this meter."""
+        return (self.fuel, self.direction)
+
+    @property
+    def flow(self) -> str:
+        """'import', 'export' or 'gas'."""
+        return flow_label(self.fuel, self.direction)
 
     @property
     def label(self) -> str:
         """'1900000000001 (import)': prices follow the MPAN, whichever serial reads it."""
-        return f"{self.mpan} ({self.direction.value})"
+        return f"{self.mpan} ({self.flow})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +120,7 @@ class TariffFields:
     direction: Direction
     currency: str
     bands: str
+    fuel: Fuel = Fuel.ELECTRICITY
     valid_from: str | None = None
     valid_until: str | None = None
     standing_charge: float | None = None
@@ -188,7 +203,7 @@ def tariff_dict_from_fields(fields: TariffFields) -> dict[str, Any]:
     """The document-style dict of a form (not yet validated)."""
     raw: dict[str, Any] = {
         "name": fields.name.strip(),
-        "unit": DIRECTION_TO_UNIT[fields.direction],
+        "unit": FLOW_TO_UNIT[(fields.fuel, fields.direction)],
         "currency": fields.currency.strip().upper(),
         "rates": parse_bands_text(fields.bands),
     }
@@ -203,10 +218,11 @@ def tariff_dict_from_fields(fields: TariffFields) -> dict[str, Any]:
 
 
 def check_tariff_set(tariffs: Iterable[Mapping[str, Any]]) -> list[Tariff]:
-    """Parse stored tariffs and check each direction's validity ranges do not overlap."""
+    """Parse stored tariffs and check each flow's (import, export, gas) validity ranges do not
+    overlap."""
     parsed = [tariff_from_dict(raw) for raw in tariffs]
-    for direction in Direction:
-        Timeline([t for t in parsed if t.direction is direction], direction)
+    for fuel, direction in FLOWS:
+        Timeline([t for t in parsed if (t.fuel, t.direction) == (fuel, direction)], direction)
     return parsed
 
 
@@ -239,7 +255,7 @@ def save_tariff(
 def tariff_label(raw: Mapping[str, Any]) -> str:
     """'Flux import (import, 2024-04-01 to 2025-06-01)' for pickers and summaries; an open
     side reads 'from 2024-04-01' / 'until 2025-06-01' / 'always'."""
-    direction = UNIT_TO_DIRECTION.get(str(raw.get("unit")))
+    flow = UNIT_TO_FLOW.get(str(raw.get("unit")))
     start, end = local_day(raw.get("valid_from")), local_day(raw.get("valid_until"))
     if start and end:
         validity = f"{start} to {end}"
@@ -247,7 +263,7 @@ def tariff_label(raw: Mapping[str, Any]) -> str:
         validity = f"from {start}" if start else f"until {end}"
     else:
         validity = "always"
-    kind = direction.value if direction is not None else "?"
+    kind = flow_label(*flow) if flow is not None else "?"
     return f"{raw.get('name')} ({kind}, {validity})"
 
 
@@ -267,10 +283,10 @@ def custom_meters(meters: Sequence[FollowedMeter], sources: Mapping[str, str]) -
     return [m.mpan for m in meter_points(meters) if sources.get(m.mpan) == TARIFF_SOURCE_CUSTOM]
 
 
-def tariff_directions(tariffs: Iterable[Mapping[str, Any]]) -> set[Direction]:
-    """The directions the stored tariffs price."""
-    found = {UNIT_TO_DIRECTION.get(str(raw.get("unit"))) for raw in tariffs}
-    return {direction for direction in found if direction is not None}
+def tariff_flows(tariffs: Iterable[Mapping[str, Any]]) -> set[tuple[Fuel, Direction]]:
+    """The flows (fuel, direction) the stored tariffs price."""
+    found = {UNIT_TO_FLOW.get(str(raw.get("unit"))) for raw in tariffs}
+    return {flow for flow in found if flow is not None}
 
 
 def source_choices(
@@ -280,64 +296,9 @@ def source_choices(
 ) -> list[FollowedMeter]:
     """The meters the tariff-source form offers: those a custom tariff could price, plus
     those priced by custom tariffs now (so they can be switched back)."""
-    directions = tariff_directions(tariffs)
+    flows = tariff_flows(tariffs)
     custom = set(custom_meters(meters, sources))
-    return [m for m in meter_points(meters) if m.direction in directions or m.mpan in custom]
-
-
-@dataclass(frozen=True, slots=True)
-class PricingOffer:
-    """After custom tariffs were added or imported: the meters they could price.
-
-    `meters` are the meters of the new tariffs' directions (one per MPAN); `preselected` are
-    the MPANs to tick: those already custom, those the imported document names, and every
-    meter whose direction had no custom tariff before (a first tariff is meant to be used).
-    """
-
-    meters: list[FollowedMeter]
-    preselected: list[str]
-    custom: frozenset[str]
-
-    @property
-    def worth_asking(self) -> bool:
-        """Some offered meter is not priced by custom tariffs yet."""
-        return any(m.mpan not in self.custom for m in self.meters)
-
-    def sources(self, current: Mapping[str, str], chosen: Iterable[str]) -> dict[str, str]:
-        """`current` with each offered meter custom when chosen, else the account's."""
-        return sources_with(current, self.meters, chosen)
-
-
-def sources_with(
-    current: Mapping[str, str], offered: Iterable[FollowedMeter], chosen: Iterable[str]
-) -> dict[str, str]:
-    """`current` with each offered meter custom when its MPAN was chosen, else the account's.
-
-    Meters not offered (e.g. no longer followed) keep their stored choice.
-    """
-    picked = set(chosen)
-    result = dict(current)
-    for meter in offered:
-        mine = meter.mpan in picked
-        result[meter.mpan] = TARIFF_SOURCE_CUSTOM if mine else TARIFF_SOURCE_ACCOUNT
-    return result
-
-
-def pricing_offer(
-    meters: Sequence[FollowedMeter],
-    sources: Mapping[str, str],
-    before: Iterable[Mapping[str, Any]],
-    added: Iterable[Mapping[str, Any]],
-    named: Iterable[str] = (),
-) -> PricingOffer:
-    """What to offer once the tariffs `added` join or replace the custom tariffs `before`."""
-    had = tariff_directions(before)
-    directions = tariff_directions(added)
-    custom = set(custom_meters(meters, sources))
-    wanted = custom | set(named)
-    offered = [m for m in meter_points(meters) if m.direction in directions]
-    preselected = [m.mpan for m in offered if m.mpan in wanted or m.direction not in had]
-    return PricingOffer(offered, preselected, frozenset(custom))
+    return [m for m in meter_points(meters) if m.key in flows or m.mpan in custom]
 
 
 def require_covered(
@@ -350,12 +311,12 @@ def require_covered(
 
     Such a meter would price nothing at all; the details name each meter and direction.
     """
-    directions = tariff_directions(tariffs)
+    flows = tariff_flows(tariffs)
     custom = set(custom_meters(meters, sources))
     missing = ", ".join(
-        f"{m.mpan} (no {m.direction.value} tariff)"
+        f"{m.mpan} (no {m.flow} tariff)"
         for m in meter_points(meters)
-        if m.mpan in custom and m.direction not in directions
+        if m.mpan in custom and m.key not in flows
     )
     if missing:
         raise OptionsError(*error, missing)
@@ -390,12 +351,12 @@ def import_document(text: str, meters: Sequence[FollowedMeter]) -> ImportResult:
         mine = followed.get(meter.mpan)
         if mine is None:
             continue  # a meter of another account or property: not ours to price
-        if mine.direction is not meter.direction:
+        if (mine.fuel, mine.direction) != (meter.fuel, meter.direction):
             raise OptionsError(
                 "invalid_document",
                 "document",
-                f"meter {meter.mpan} is {mine.direction.value} here but "
-                f"{meter.direction.value} in the document",
+                f"meter {meter.mpan} is {mine.flow} here but "
+                f"{flow_label(meter.fuel, meter.direction)} in the document",
             )
         mpans.append(meter.mpan)
     return ImportResult([tariff_to_dict(t) for t in document.tariffs], mpans)
