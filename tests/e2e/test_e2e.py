@@ -1,4 +1,5 @@
-"""End to end: a real `hass` process (two releases), the fake Octopus API, a real browser.
+"""End to end: a real `hass` process (two releases, three recorder databases), the fake
+Octopus API, a real browser.
 
 The integration is added as a user would (onboarding, then the config flow over the REST API
 the UI uses); the checks go through the websocket API and Debian's chromium. Home Assistant
@@ -43,6 +44,7 @@ from .checks import (
     grid_source,
     hourly_rows,
     save_energy_prefs,
+    stored_statistics,
     wait_for_backfill,
 )
 from .conftest import E2E, HISTORY_FROM
@@ -178,6 +180,18 @@ async def test_statistics_of_known_days(e2e: E2E) -> None:
             assert hours == (25 if day.month == 10 else 24), (day, statistic)
         assert expected[IMPORT] > 1  # a real day of use, not an empty one
         assert expected[IMPORT_COST] > 0
+
+
+async def test_statistics_are_in_the_configured_database(e2e: E2E) -> None:
+    """The recorder wrote them to the database under test (SQLite, MariaDB or PostgreSQL)."""
+    await wait_for_backfill(e2e)
+    stored = stored_statistics(e2e)
+    assert stored.dialect == e2e.backend
+    assert stored.statistic_ids == sorted(STATISTICS)
+    # Every hour from the UK midnight of history_from to the end of the fake's readings.
+    first = day_bounds(date.fromisoformat(HISTORY_FROM))[0]
+    hours = (datetime.fromisoformat(DATA_UNTIL) - first) // timedelta(hours=1)
+    assert stored.hourly_rows == len(STATISTICS) * hours
 
 
 async def test_energy_dashboard_accepts_the_statistics(e2e: E2E) -> None:
