@@ -51,6 +51,7 @@ from custom_components.octopus_viz.tariffs.keys import (
     CONF_TARIFF_SOURCE,
 )
 from fake_octopus import DEMO_IMPORT_MPAN
+from scripts.benchmark_memory import measure_memory, print_memory
 from tests.ha.conftest import entry_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,13 +71,15 @@ class LoopWatch:
     def __init__(self) -> None:
         self.stalls: list[tuple[float, float]] = []
         self.gc_pauses: list[tuple[float, float]] = []
+        self.full_collections = 0
         self._gc_start = 0.0
         self._task: asyncio.Task[None] | None = None
         gc.callbacks.append(self._on_gc)
 
-    def _on_gc(self, phase: str, _info: dict[str, Any]) -> None:
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._gc_start = time.perf_counter()
+            self.full_collections += info["generation"] == 2
         else:
             self.gc_pauses.append((self._gc_start, time.perf_counter()))
 
@@ -90,6 +93,7 @@ class LoopWatch:
     def start(self) -> None:
         self.stalls.clear()
         self.gc_pauses.clear()
+        self.full_collections = 0
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     def stop(self) -> float:
@@ -112,6 +116,7 @@ class LoopWatch:
         )
         figures[f"  GC pauses over 20 ms, {label}"] = len(full)
         figures[f"  GC pause total, {label}"] = sum(b - a for a, b in self.gc_pauses)
+        figures[f"  full (generation 2) GCs, {label}"] = self.full_collections
 
 
 @contextmanager
@@ -193,6 +198,33 @@ async def _hass(config_dir: Path):  # type: ignore[no-untyped-def]
     return async_test_home_assistant(config_dir=str(config_dir))
 
 
+async def _start_recorder(hass: Any, config_dir: Path, url: str) -> None:
+    os.environ[ENV_API_URL] = url
+    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+    db = f"sqlite:///{config_dir / 'bench.db'}"
+    recorder_helper.async_initialize_recorder(hass)
+    assert await async_setup_component(hass, "recorder", {"recorder": {"db_url": db}})
+    await hass.data[recorder_helper.DATA_RECORDER].db_connected
+    await hass.async_block_till_done()
+
+
+async def run_memory() -> None:
+    """The memory section alone (see benchmark_memory): 1, 3 and 8 years."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+    def history_from(years: int) -> str:
+        return (now - timedelta(days=365 * years)).date().isoformat()
+
+    with tempfile.TemporaryDirectory() as tmp, ProcessFake(now) as fake:
+        config_dir = Path(tmp)
+        async with await _hass(config_dir) as hass:
+            await _start_recorder(hass, config_dir, fake.url)
+            results = await measure_memory(hass, history_from)
+            await async_wait_recording_done(hass)
+            await hass.async_stop()
+    print_memory(results)
+
+
 async def run(years: int) -> None:
     # Home Assistant runs on the real clock, so the fake serves data up to the real "now".
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -270,13 +302,7 @@ async def _run_with(
     notes: dict[str, str],
 ) -> None:
     async with await _hass(config_dir) as hass:
-        os.environ[ENV_API_URL] = fake.url
-        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-        db = f"sqlite:///{config_dir / 'bench.db'}"
-        recorder_helper.async_initialize_recorder(hass)
-        assert await async_setup_component(hass, "recorder", {"recorder": {"db_url": db}})
-        await hass.data[recorder_helper.DATA_RECORDER].db_connected
-        await hass.async_block_till_done()
+        await _start_recorder(hass, config_dir, fake.url)
 
         # 1. The whole history, with statistics writes captured (integration work only);
         # several times on fresh entries, as this machine's timings vary from run to run.
@@ -407,6 +433,7 @@ def _print(figures: dict[str, float], notes: dict[str, str], peak_mb: float, yea
         if (
             "requests" in name
             or "pauses over" in name
+            or "GCs," in name
             or name in ("statistic rows", "half-hours cached")
         ):
             shown = f"{value:g}"
@@ -429,10 +456,17 @@ def main() -> None:
     parser.add_argument(
         "--backfill-only", action="store_true", help="only the first backfill's own work"
     )
+    parser.add_argument(
+        "--memory", choices=("also", "only", "no"), default="also",
+        help="the memory section (1, 3 and 8 years) after the other figures, alone, or not",
+    )
     args = parser.parse_args()
     global BACKFILL_ONLY  # noqa: PLW0603 - a flag for a one-shot script
     BACKFILL_ONLY = args.backfill_only
-    asyncio.run(run(args.years))
+    if args.memory != "only":
+        asyncio.run(run(args.years))
+    if args.memory != "no":
+        asyncio.run(run_memory())
 
 
 if __name__ == "__main__":

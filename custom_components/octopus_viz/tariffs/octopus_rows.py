@@ -13,11 +13,11 @@ become consecutive tariffs of the meter's timeline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Final
 
 from ..api.models import Agreement, Direction, RateRow
 from .model import Tariff
+from .money import int_column, text_units
 from .rates import NEG_INF, POS_INF, Intervals, RateSeries, to_epoch
 
 DIRECT_DEBIT: Final = "DIRECT_DEBIT"
@@ -58,7 +58,7 @@ def rows_to_intervals(
     """
     selected = select_payment_rows(rows)
     # Spans hold an index, not the price: tuples of ints are not tracked by the garbage
-    # collector, and only the intervals kept in the end get a Decimal.
+    # collector, and the prices kept in the end become integers, not Decimals.
     spans: list[tuple[int, int, int]] = []
     for index, (_exc, _inc, row_start, row_end, _method) in enumerate(selected):
         start = lo if row_start is None or row_start < lo else row_start
@@ -74,17 +74,21 @@ def rows_to_intervals(
                 cleaned.append((prev_start, start, prev_index))
                 break
         cleaned.append((start, end, index))
-    # One Decimal per distinct price (Agile repeats its prices a lot).
-    pounds: dict[str, Decimal] = {}
-    values: list[Decimal] = []
+    # Integers, not Decimals: one (units, decimals) pair per distinct price text, shared.
+    parsed: dict[str, tuple[int, int]] = {}
+    pairs: list[tuple[int, int]] = []
     for _start, _end, index in cleaned:
         exc, inc, *_ = selected[index]
         text = inc if include_vat else exc
-        if (value := pounds.get(text)) is None:
-            value = pounds[text] = Decimal(text).scaleb(-2)  # exact: pence -> pounds
-        values.append(value)
+        if (pair := parsed.get(text)) is None:
+            pair = parsed[text] = text_units(text)
+        pairs.append(pair)
+    scale = max((decimals for _units, decimals in parsed.values()), default=0)
+    units = int_column([value * 10 ** (scale - decimals) for value, decimals in pairs])
     starts = [start for start, _end, _index in cleaned]
-    return RateSeries(starts, [end for _start, end, _index in cleaned], values, owner)
+    ends = [end for _start, end, _index in cleaned]
+    # Pence -> currency units is two more decimals of the same integers, exactly.
+    return RateSeries.from_units(starts, ends, units, scale + 2, owner)
 
 
 def build_api_tariff(
