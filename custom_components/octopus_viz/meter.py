@@ -13,7 +13,6 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 import logging
 
 from homeassistant.core import HomeAssistant
@@ -97,7 +96,7 @@ class MeterUpdater:
         self._pending_money: int | None = None
         self._new_span: tuple[int, int] | None = None
         self._priced_version: int | None = None
-        self._dirty_prices: dict[int, Decimal | None] = {}  # re-priced, not yet stored
+        self._dirty_prices: list[Columns] = []  # re-priced half-hours, not yet stored
         self._unpriced: list[tuple[datetime, datetime]] = []
         self.snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), source=None)
 
@@ -116,10 +115,10 @@ class MeterUpdater:
 
     async def async_load(self) -> None:
         """Columns and pending markers from the cache; tariff source from its stored rows."""
-        starts, kwh, values = await self.hass.async_add_executor_job(
+        starts, kwh, money = await self.hass.async_add_executor_job(
             self.cache.load, self.meter.mpan
         )
-        self.columns = Columns(starts, kwh, values)
+        self.columns = Columns(starts, kwh, money)
         pending = await self.hass.async_add_executor_job(self.cache.get_meta, self._pending_key, {})
         self._pending_energy = pending.get("energy")
         self._pending_money = pending.get("money")
@@ -129,7 +128,7 @@ class MeterUpdater:
     async def _async_rebuild_snapshot(self) -> None:
         columns = self.columns
         series = await self.hass.async_add_executor_job(
-            HalfHourSeries, columns.starts, columns.kwh, columns.values
+            HalfHourSeries, columns.starts, columns.kwh, columns.money
         )
         until = (
             datetime.fromtimestamp(columns.starts[-1] + HALF_HOUR_SECONDS, UTC)
@@ -207,7 +206,7 @@ class MeterUpdater:
     async def _async_store(self, readings: HalfHourReadings) -> None:
         # Priced on the way in (stores wait for the tariff refresh, see async_update), so
         # the cache gets readings and prices in one write.
-        price = self.source.price if self.source.ready else None
+        price = self.source.price_money if self.source.ready else None
         was_empty = not self.columns.starts
         columns, first, changed = await self.hass.async_add_executor_job(
             merge, self.columns, readings, price
@@ -225,7 +224,7 @@ class MeterUpdater:
         await self.hass.async_add_executor_job(
             self.cache.upsert,
             self.meter.mpan,
-            (changed.starts, changed.kwh, changed.values),
+            (changed.starts, changed.kwh, changed.money),
             {self._pending_key: self._pending()},
         )
         self.columns = columns
@@ -265,12 +264,12 @@ class MeterUpdater:
             # version (a source that is not ready prices nothing and has no version yet).
             begin = 0 if self._priced_version != self.source.version else len(self.columns)
             columns, first, changed = await self.hass.async_add_executor_job(
-                reprice, self.columns, self.source.price, begin
+                reprice, self.columns, self.source.price_money, begin
             )
             self._priced_version = self.source.version
             if first is not None:
                 self.columns = columns
-                self._dirty_prices.update(changed)
+                self._dirty_prices.append(changed)
                 self._pending_money = _min(self._pending_money, columns.starts[first])
                 moved = True
         columns = self.columns
@@ -297,9 +296,11 @@ class MeterUpdater:
 
     async def async_commit(self) -> None:
         """Statistics were queued: persist prices and clear the pending markers."""
-        if self._dirty_prices:
-            dirty, self._dirty_prices = self._dirty_prices, {}
-            await self.hass.async_add_executor_job(self.cache.set_values, self.meter.mpan, dirty)
+        dirty, self._dirty_prices = self._dirty_prices, []
+        for changed in dirty:  # in order: a later re-pricing overwrites an earlier one
+            await self.hass.async_add_executor_job(
+                self.cache.set_money, self.meter.mpan, changed.starts, changed.money
+            )
         self._pending_energy = None
         if self.source.ready:
             self._pending_money = None
@@ -361,8 +362,8 @@ def _unpriced_runs(columns: Columns) -> list[tuple[datetime, datetime]]:
     runs: list[tuple[datetime, datetime]] = []
     run_start: int | None = None
     previous_end = 0
-    for start, value in zip(columns.starts, columns.values, strict=True):
-        if value is None:
+    for start, priced in zip(columns.starts, columns.money.priced, strict=True):
+        if not priced:
             if run_start is None or start != previous_end:
                 if run_start is not None:
                     runs.append((_utc(run_start), _utc(previous_end)))

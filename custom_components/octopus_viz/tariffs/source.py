@@ -18,7 +18,8 @@ from ..api.models import MeterConfig
 from . import Tariff, TariffConfigError, Timeline, tariff_from_dict
 from .account_loader import AccountTariffLoader
 from .keys import CONF_CUSTOM_TARIFFS, CONF_TARIFF_SOURCE, TARIFF_SOURCE_CUSTOM
-from .pricing import price_epochs
+from .money import MoneyColumn
+from .pricing import price_epochs, price_money
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,6 +92,12 @@ class PriceSource:
         if self._timeline is None:
             return [None] * len(starts)
         return price_epochs(self._timeline, starts, kwh)
+
+    def price_money(self, starts: Sequence[int], kwh: Sequence[float]) -> MoneyColumn:
+        """`price` as exact integers (what the cache keeps): no Decimal per half-hour."""
+        if self._timeline is None:
+            return MoneyColumn.unpriced(len(starts))
+        return price_money(self._timeline, starts, kwh)[0]
 
     def standing_for_day(self, day: date) -> Decimal | None:
         """Standing charge of a local day (None when unknown or none)."""
