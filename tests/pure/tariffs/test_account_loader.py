@@ -242,7 +242,7 @@ def test_unreadable_store_is_discarded(
         loader = AccountTariffLoader(client, {"version": 1, "series": {"x": {"rows": [[1]]}}})
         AccountTariffLoader(client, {"version": 99})
     assert "Discarding" in caplog.text
-    assert loader.as_dict() == {"version": 1, "series": {}, "products": {}}
+    assert loader.as_dict() == {"version": 2, "series": {}, "products": {}}
 
 
 async def test_exc_vat_loader(client: StubClient) -> None:
