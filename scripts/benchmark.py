@@ -457,7 +457,9 @@ def main() -> None:
         "--backfill-only", action="store_true", help="only the first backfill's own work"
     )
     parser.add_argument(
-        "--memory", choices=("also", "only", "no"), default="also",
+        "--memory",
+        choices=("also", "only", "no"),
+        default="also",
         help="the memory section (1, 3 and 8 years) after the other figures, alone, or not",
     )
     args = parser.parse_args()

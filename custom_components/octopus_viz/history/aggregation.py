@@ -275,6 +275,7 @@ def value_heatmap(
         plus_w.priced,
         (minus_w.value, minus_w.priced) if minus_w is not None else None,
     )
+
     # Decimals only here, at the edge, for the cells shown.
     def money(value: int | None) -> Decimal | None:
         return None if value is None else to_decimal(value, scale)

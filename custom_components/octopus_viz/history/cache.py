@@ -220,7 +220,9 @@ def _bound(units: int, scale: int, priced: int) -> tuple[int | str | None, int |
 def _money_column(units: list[int], scales: array[int], priced: array[int]) -> MoneyColumn:
     """Rows read back, each at its own scale, as one column at the largest of them."""
     scale = max(scales, default=MONEY_SCALE)
-    if any(row_scale != scale for row_scale, is_priced in zip(scales, priced) if is_priced):
+    if any(
+        row_scale != scale for row_scale, is_priced in zip(scales, priced, strict=True) if is_priced
+    ):
         units = [u * 10 ** (scale - s) for u, s in zip(units, scales, strict=True)]
     return MoneyColumn(int_column(units), priced, scale)
 

@@ -163,7 +163,9 @@ def merge(
     return merged, first, changed
 
 
-def reprice(columns: Columns, price: PriceFn, begin: int = 0) -> tuple[Columns, int | None, Columns]:
+def reprice(
+    columns: Columns, price: PriceFn, begin: int = 0
+) -> tuple[Columns, int | None, Columns]:
     """Price the half-hours from index `begin` again.
 
     Returns the new columns, the index of the first price that differs from the stored one
@@ -227,9 +229,7 @@ def hourly_money(
     return Hourly(hourly.hours, values)
 
 
-def _hourly[T: (int, float)](
-    starts: Sequence[int], values: Sequence[T], first: int
-) -> _Sums[T]:
+def _hourly[T: (int, float)](starts: Sequence[int], values: Sequence[T], first: int) -> _Sums[T]:
     out = _Sums[T]([], [])
     if first >= len(starts):
         return out

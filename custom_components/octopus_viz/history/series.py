@@ -21,9 +21,9 @@ incremental patching.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from array import array
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal

@@ -225,9 +225,21 @@ class Tariff:
         setattr_(self, "_rate_scale", rate_scale)
         setattr_(self, "_band_units", tuple(to_units(b.rate, rate_scale) for b in self.bands))
         if day.scale != rate_scale:
-            setattr_(self, "_day", RateSeries.from_units(day.starts, day.ends, day.units_at(rate_scale), rate_scale, self.name))
+            setattr_(
+                self,
+                "_day",
+                RateSeries.from_units(
+                    day.starts, day.ends, day.units_at(rate_scale), rate_scale, self.name
+                ),
+            )
         if night.scale != rate_scale:
-            setattr_(self, "_night", RateSeries.from_units(night.starts, night.ends, night.units_at(rate_scale), rate_scale, self.name))
+            setattr_(
+                self,
+                "_night",
+                RateSeries.from_units(
+                    night.starts, night.ends, night.units_at(rate_scale), rate_scale, self.name
+                ),
+            )
 
     @property
     def rate_scale(self) -> int:
@@ -322,16 +334,6 @@ class TariffCode:
     product_code: str
     region: str
     flat: bool = False
-
-    @property
-    def rate_scale(self) -> int:
-        """Scale of the integer unit rates (`band_units`, the series' `units`)."""
-        return self._rate_scale
-
-    @property
-    def band_units(self) -> tuple[int, ...]:
-        """For bands: each band's rate in units of 10**-rate_scale."""
-        return self._band_units
 
     @property
     def is_economy7(self) -> bool:

@@ -41,21 +41,20 @@ def int_column(values: Iterable[int] = ()) -> Units:
 
 def decimals_of(value: Decimal) -> int:
     """How many decimals the value's exact representation has (0 for integers)."""
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int):
+    if not value.is_finite():
         raise ValueError(f"not a finite number: {value}")
-    return max(-exponent, 0)
+    return max(-int(value.as_tuple().exponent), 0)
 
 
 def to_units(value: Decimal, scale: int) -> int:
     """The value as an integer count of 10**-scale (ValueError when that is not exact)."""
-    sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):
+    if not value.is_finite():
         raise ValueError(f"not a finite number: {value}")
+    sign, digits, exponent = value.as_tuple()
     units = int("".join(map(str, digits)) or "0")
-    shift = exponent + scale
+    shift = int(exponent) + scale
     if shift >= 0:
-        units *= 10**shift
+        units *= int(10**shift)
     else:
         units, rest = divmod(units, 10**-shift)
         if rest:

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from ..api.models import Agreement, Direction, RateRow
 from .model import Tariff
 from .rate_rows import (
-    DIRECT_DEBIT as DIRECT_DEBIT,
-    NON_DIRECT_DEBIT as NON_DIRECT_DEBIT,
+    DIRECT_DEBIT,
+    NON_DIRECT_DEBIT,
     RateRows,
     overlaps_any,
     rows_to_series_columns,

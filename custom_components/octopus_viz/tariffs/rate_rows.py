@@ -15,6 +15,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any, Final
 
 from ..api.models import RateRow
@@ -87,7 +88,7 @@ class RateRows:
 
         def units(text: str) -> int:
             value, decimals = parsed[text]
-            return value * 10 ** (scale - decimals)
+            return value * int(10 ** (scale - decimals))
 
         new = RateRows()
         new.names, new.scale = self.names, scale
@@ -112,14 +113,12 @@ class RateRows:
             self.exc.extend(new.exc)
             self.inc.extend(new.inc)
             return
-        kept = {
-            self.starts[i] * _CODES + self.methods[i]: i for i in range(cut, len(self.starts))
-        }
+        kept = {self.starts[i] * _CODES + self.methods[i]: i for i in range(cut, len(self.starts))}
         size = len(self)
         kept.update((key, size + offset) for offset, key in enumerate(new_keys))
         order = [kept[key] for key in sorted(kept)]
 
-        def joined[T](old: Sequence[T], added: Sequence[T], kind: str) -> Any:
+        def joined(old: Sequence[int], added: Sequence[int], kind: str) -> Any:
             both = [*old, *added]
             tail = [both[i] for i in order]
             head = list(old[:cut])
@@ -173,7 +172,7 @@ class RateRows:
         if max(columns.methods, default=0) >= len(columns.names) or columns.scale < 0:
             raise ValueError("stored rate columns are inconsistent")
         keys = [s * _CODES + m for s, m in zip(columns.starts, columns.methods, strict=True)]
-        if any(b <= a for a, b in zip(keys, keys[1:], strict=False)):
+        if any(b <= a for a, b in pairwise(keys)):
             raise ValueError("stored rate rows are not sorted")
         return columns
 
@@ -196,9 +195,7 @@ def rows_to_series_columns(
     direct_code = rows.names.index(DIRECT_DEBIT)
     other_code = rows.names.index(NON_DIRECT_DEBIT)
     row_starts, row_ends, methods = rows.starts, rows.ends, rows.methods
-    direct = [
-        (row_starts[i], row_ends[i]) for i in range(len(rows)) if methods[i] == direct_code
-    ]
+    direct = [(row_starts[i], row_ends[i]) for i in range(len(rows)) if methods[i] == direct_code]
     starts: list[int] = []
     ends: list[int] = []
     picked: list[int] = []

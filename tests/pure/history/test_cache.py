@@ -26,7 +26,11 @@ def test_upsert_load_and_persist(tmp_path: Path) -> None:
     reopened = ReadingCache(path)
     assert reopened.path == path
     starts, kwh, money = reopened.load("A")
-    assert (list(starts), list(kwh), money.decimals()) == ([0, 1800], [0.25, 0.75], [None, Decimal("0.225")])
+    assert (list(starts), list(kwh), money.decimals()) == (
+        [0, 1800],
+        [0.25, 0.75],
+        [None, Decimal("0.225")],
+    )
     assert reopened.get_meta("k") == {"x": 1}
     assert reopened.get_meta("missing", 7) == 7
     reopened.set_values("A", {0: Decimal("0.1"), 1800: None})

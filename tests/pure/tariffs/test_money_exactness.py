@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
+from itertools import pairwise
 
 from hypothesis import given, settings, strategies as st
 
@@ -53,7 +54,9 @@ def reference(timeline: Timeline, stamps: list[int], kwh: list[float]) -> list[D
 
 
 @st.composite
-def span(draw: st.DrawFn, energy: st.SearchStrategy[float] = metered_kwh) -> tuple[list[int], list[float]]:
+def span(
+    draw: st.DrawFn, energy: st.SearchStrategy[float] = metered_kwh
+) -> tuple[list[int], list[float]]:
     """Consecutive half-hours from local midnight of a drawn day, up to two days long."""
     day = draw(st.sampled_from(DAYS))
     first = int(datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).timestamp())
@@ -96,8 +99,7 @@ def band_sets(draw: st.DrawFn) -> tuple[Band, ...]:
     cuts = sorted(draw(st.sets(st.integers(1, 47), max_size=6)))
     edges = [0, *cuts, 48]
     return tuple(
-        Band(start_minute=a * 30, end_minute=b * 30, rate=draw(pounds))
-        for a, b in zip(edges, edges[1:], strict=False)
+        Band(start_minute=a * 30, end_minute=b * 30, rate=draw(pounds)) for a, b in pairwise(edges)
     )
 
 
@@ -147,7 +149,7 @@ def test_units_round_trip(value: Decimal, extra: int) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.lists(st.one_of(st.none(), st.decimals(places=4, min_value=-10**6, max_value=10**6))),
+    st.lists(st.one_of(st.none(), st.decimals(places=4, min_value=-(10**6), max_value=10**6))),
     st.lists(st.one_of(st.none(), st.decimals(places=12, min_value=-1, max_value=1))),
 )
 def test_columns_concat_at_the_finer_scale(
