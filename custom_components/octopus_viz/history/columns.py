@@ -179,6 +179,8 @@ def reprice(
     old = columns.money.slice(begin)
     scale = max(new.scale, old.scale)
     new_units, old_units = new.at_scale(scale).units, old.at_scale(scale).units
+    if new_units == old_units and new.priced == old.priced:  # compared in C
+        return columns, None, Columns.empty()
     differ = [
         offset
         for offset, (a, b, pa, pb) in enumerate(
@@ -189,7 +191,10 @@ def reprice(
     if not differ:
         return columns, None, Columns.empty()
     repriced = Columns(starts, columns.kwh, concat([columns.money.slice(0, begin), new]))
-    changed = repriced.pick([begin + offset for offset in differ])
+    if len(differ) == len(new):  # a new tariff: every price changed
+        changed = Columns(starts[begin:], columns.kwh[begin:], new)
+    else:
+        changed = repriced.pick([begin + offset for offset in differ])
     return repriced, begin + differ[0], changed
 
 

@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
-from itertools import pairwise
+from itertools import islice
 import math
+from operator import gt
 import time
 
 from ..api.local_time import HALF_HOUR_SECONDS
@@ -92,10 +93,9 @@ def price_money(
         raise ValueError(f"{len(stamps)} starts but {len(kwh)} kWh values")
     if not stamps:
         return MoneyColumn.empty(KWH_SCALE + timeline.rate_scale), []
-    if any(later < earlier for earlier, later in pairwise(stamps)):
+    # Checks mapped in C: they run over every half-hour of a re-pricing.
+    if any(map(gt, stamps, islice(stamps, 1, None))):
         raise ValueError("half-hour starts must be sorted ascending")
-    if not all(math.isfinite(value) for value in kwh):
-        raise ValueError("kWh values must be finite")
     kwh_scale, energy = kwh_units(kwh)
     count = len(stamps)
     units: list[int] = [0] * count
@@ -137,19 +137,22 @@ def _add_unpriced(runs: list[tuple[int, int]], stamps: Sequence[int], lo: int, h
 def kwh_units(kwh: Sequence[float]) -> tuple[int, list[int]]:
     """kWh as integers of 10**-scale: (scale, units), exactly the values' shortest reprs.
 
-    Metered kWh have three decimals: each distinct value k is checked once (k x 1000
+    Raises ValueError for a value that is not finite. Metered kWh have three decimals: each distinct value k is checked once (k x 1000
     rounded, divided back, must give k; with fewer than 16 digits, that is its repr). Any
     other value raises the scale to its repr's decimals.
     """
+    distinct = set(kwh)
+    if not all(map(math.isfinite, distinct)):
+        raise ValueError("kWh values must be finite")
     table: dict[float, int] = {}
-    for value in set(kwh):
+    for value in distinct:
         units = round(value * 1000)
         if units / 1000 != value or abs(units) >= 10**15:
             break
         table[value] = units
     else:
         return KWH_SCALE, list(map(table.__getitem__, kwh))
-    exact = {value: Decimal(repr(value)) for value in set(kwh)}
+    exact = {value: Decimal(repr(value)) for value in distinct}
     scale = scale_of(exact.values(), KWH_SCALE)
     table = {value: to_units(decimal, scale) for value, decimal in exact.items()}
     return scale, list(map(table.__getitem__, kwh))
