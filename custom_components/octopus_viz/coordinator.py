@@ -10,13 +10,17 @@ changed. CPU-heavy steps run in the executor so the event loop stays responsive.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 import logging
+from pathlib import Path
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady, HomeAssistantError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -24,18 +28,20 @@ from .account import (
     META_KEY as AGREEMENTS_KEY,
     agreements_due,
     async_fetch_agreements,
+    async_load_agreements,
     meters_with_agreements,
 )
 from .api.client import OctopusClient
 from .api.concurrency import run_together
 from .api.errors import OctopusAuthError, OctopusError
 from .api.models import MeterConfig
-from .const import CONF_STANDING_CHARGES_IN_COST, DOMAIN
+from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, CONF_STANDING_CHARGES_IN_COST, DOMAIN
 from .history.cache import ReadingCache
 from .history.snapshot import OctopusData
 from .meter import MeterUpdater
 from .statistics import async_write_statistic, energy_metadata, money_metadata
-from .tariffs.source import AccountPriceSource, PriceSource
+from .tariffs.account_loader import AccountTariffLoader
+from .tariffs.source import AccountPriceSource, PriceSource, price_source_for
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +49,65 @@ UPDATE_INTERVAL = timedelta(hours=1)
 EVENT_DATA_UPDATED = f"{DOMAIN}_data_updated"
 
 type OctopusVizConfigEntry = ConfigEntry[OctopusVizCoordinator]
+
+
+def cache_path(hass: HomeAssistant, entry_id: str) -> Path:
+    """Where an entry's half-hour cache lives (inside HA's .storage, backed up with it)."""
+    return Path(hass.config.path(".storage", DOMAIN, f"{entry_id}.sqlite3"))
+
+
+def _price_source(
+    hass: HomeAssistant,
+    entry: OctopusVizConfigEntry,
+    client: OctopusClient,
+    cache: ReadingCache,
+    meter: MeterConfig,
+) -> PriceSource:
+    """The meter's price source as the entry's options choose it."""
+    return price_source_for(
+        meter,
+        entry.options,
+        lambda: AccountTariffLoader(client),
+        cache,
+        hass.async_add_executor_job,
+    )
+
+
+async def async_create_coordinator(
+    hass: HomeAssistant, entry: OctopusVizConfigEntry
+) -> OctopusVizCoordinator:
+    """Wire an entry's client, cache, meters and price sources (the agreements are read from
+    the cache when fresh, else asked for: a refused key or an unreachable API ends setup)."""
+    client = OctopusClient(async_get_clientsession(hass), entry.data[CONF_API_KEY])
+    cache = ReadingCache(cache_path(hass, entry.entry_id))
+    try:
+        meters = await async_load_agreements(hass, client, cache, entry)
+    except OctopusError as err:
+        # Nothing is set up: the cache must not stay open until the retry.
+        await hass.async_add_executor_job(cache.close)
+        if isinstance(err, OctopusAuthError):
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="setup_failed",
+            translation_placeholders={"account": entry.data[CONF_ACCOUNT_NUMBER]},
+        ) from err
+    history = entry.data.get(CONF_HISTORY_FROM)
+    history_from = date.fromisoformat(history) if history else None
+    updaters = [
+        MeterUpdater(
+            hass,
+            client,
+            cache,
+            meter,
+            _price_source(hass, entry, client, cache, meter),
+            history_from,
+        )
+        for meter in meters
+    ]
+    return OctopusVizCoordinator(hass, entry, client, cache, updaters)
 
 
 class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
@@ -79,6 +144,25 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
     def meters(self) -> list[MeterConfig]:
         """The followed meters."""
         return [updater.meter for updater in self.updaters.values()]
+
+    def async_start_in_background(self) -> None:
+        """Keep states current on every half hour, apply option changes in place, and read the
+        cache and backfill in a background task: neither may hold up Home Assistant's start
+        (entities are unavailable until the cache is read)."""
+        entry = self.config_entry
+
+        @callback
+        def _half_hour_tick(_now: datetime) -> None:
+            self.async_update_listeners()
+
+        # Periods roll over and rates change on half-hours: refresh entity states then (no I/O).
+        entry.async_on_unload(
+            async_track_utc_time_change(self.hass, _half_hour_tick, minute=(0, 30), second=0)
+        )
+        entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+        entry.async_create_background_task(
+            self.hass, self.async_start(), name=f"{DOMAIN} first update {entry.title}"
+        )
 
     async def async_start(self) -> None:
         """Read the cache, show it, then fetch what is new (run as a background task)."""
@@ -195,3 +279,15 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
             "rows_written": written,
             "first_new": work.first_new.isoformat() if work.first_new else None,
         }
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
+    """Options changed: tariff edits re-price the cached history in place, no reload."""
+    coordinator = entry.runtime_data
+    sources: dict[str, PriceSource] = {}
+    for updater in coordinator.updaters.values():
+        source = _price_source(hass, entry, coordinator.client, coordinator.cache, updater.meter)
+        # A meter whose tariffs did not change keeps its source: nothing to re-price.
+        if not source.same_as(updater.source):
+            sources[updater.meter.mpan] = source
+    await coordinator.async_apply_options(sources)

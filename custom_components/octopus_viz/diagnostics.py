@@ -1,4 +1,5 @@
-"""Diagnostics: settings, cache and pricing state, with the key and personal data redacted."""
+"""Diagnostics: settings and each meter's data and pricing state, from the coordinator's data,
+with the key and personal data redacted."""
 
 from __future__ import annotations
 
@@ -32,23 +33,21 @@ async def async_get_config_entry_diagnostics(
     """What support needs, with nothing that identifies the user or their meters."""
     coordinator = entry.runtime_data
     meters: list[dict[str, Any]] = []
-    for index, updater in enumerate(coordinator.updaters.values()):
-        snapshot = updater.snapshot
-        source = updater.source
-        timeline = source.timeline
+    for index, snapshot in enumerate(coordinator.data.meters.values()):
+        timeline = snapshot.timeline
         meters.append(
             {
                 # Meters are numbered, not named: an MPAN identifies a home.
                 "meter": index,
-                "direction": updater.meter.direction.value,
-                "agreements": [a.tariff_code for a in updater.meter.agreements],
-                "half_hours_cached": len(updater.columns),
+                "direction": snapshot.config.direction.value,
+                "agreements": [a.tariff_code for a in snapshot.config.agreements],
+                "half_hours_cached": len(snapshot.series),
                 "data_until": snapshot.data_until.isoformat() if snapshot.data_until else None,
-                "tariff_source": type(source).__name__,
+                "tariff_source": snapshot.tariff_source,
                 "tariffs": [t.name for t in timeline.tariffs] if timeline else [],
-                "tariff_error": source.error,
-                "tariff_version": source.version,
-                "unpriced_half_hours": sum(v is None for v in updater.columns.values),
+                "tariff_error": snapshot.tariff_error,
+                "tariff_version": snapshot.tariff_version,
+                "unpriced_half_hours": snapshot.series.unpriced_count(0, len(snapshot.series)),
             }
         )
     return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 import logging
 
@@ -98,7 +98,7 @@ class MeterUpdater:
         self._priced_version: int | None = None
         self._dirty_prices: list[Columns] = []  # re-priced half-hours, not yet stored
         self._unpriced: list[tuple[datetime, datetime]] = []
-        self.snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), source=None)
+        self._snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), timeline=None)
 
     def set_meter(self, meter: MeterConfig) -> None:
         """New agreements from the account (daily refresh)."""
@@ -135,13 +135,39 @@ class MeterUpdater:
             if columns.starts
             else None
         )
-        self.snapshot = MeterSnapshot(
+        self._snapshot = MeterSnapshot(
             config=self.meter,
             series=series,
-            source=self.source if self.source.ready else None,
+            timeline=self.source.timeline,
+            tariff_source=self.source.kind,
+            tariff_error=self.source.error,
+            tariff_version=self.source.version,
             currency=self.source.currency,
             data_until=until,
         )
+
+    @property
+    def snapshot(self) -> MeterSnapshot:
+        """What readers see: the priced half-hours and the price source's current state.
+
+        A refresh that brought no new rate leaves the series alone; only the small fields are
+        replaced, so sensors keep their memo of the series.
+        """
+        snapshot, source = self._snapshot, self.source
+        if (snapshot.tariff_version, snapshot.tariff_error, snapshot.tariff_source) != (
+            source.version,
+            source.error,
+            source.kind,
+        ):
+            snapshot = self._snapshot = replace(
+                snapshot,
+                timeline=source.timeline,
+                currency=source.currency,
+                tariff_source=source.kind,
+                tariff_error=source.error,
+                tariff_version=source.version,
+            )
+        return snapshot
 
     # -- fetching -----------------------------------------------------------------------------
 
@@ -289,7 +315,7 @@ class MeterUpdater:
         if self._new_span is not None:
             result.first_new = _utc(self._new_span[0])
             result.last_new = _utc(self._new_span[1] + HALF_HOUR_SECONDS)
-        if moved or (self.snapshot.source is None and self.source.ready):
+        if moved or (self._snapshot.timeline is None and self.source.ready):
             self._unpriced = await self.hass.async_add_executor_job(_unpriced_runs, columns)
             await self._async_rebuild_snapshot()
         return result

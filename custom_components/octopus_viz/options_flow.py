@@ -4,7 +4,7 @@ A menu leads to one action; the action validates everything it would save (with 
 engine, see tariffs/options.py) and, only when all is well, ends the flow by saving the whole
 options dict. A refused form shows the engine's message and saves nothing, so an error never
 loses what was configured. Saving fires the entry's update listener, which re-prices the
-cached history in place (`__init__._async_options_updated`); nothing here talks to the API.
+cached history in place (`coordinator._async_options_updated`); nothing here talks to the API.
 """
 
 from __future__ import annotations

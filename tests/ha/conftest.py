@@ -15,6 +15,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.octopus_viz.api import client as api_module
 from custom_components.octopus_viz.api.const import ENV_API_URL
@@ -49,6 +51,12 @@ def auto_enable(recorder_mock: object, enable_custom_integrations: None) -> None
 
     recorder_mock must be requested before anything that creates `hass`.
     """
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format, under snapshots/ (as core's tests keep them)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture(autouse=True)

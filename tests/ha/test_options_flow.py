@@ -571,18 +571,18 @@ async def test_edit_refuses_to_strand_a_custom_meter(
     assert dict(config_entry.options) == before
 
 
+@pytest.mark.parametrize("step", ["edit_tariff", "remove_tariff"])
 async def test_edit_and_remove_abort_when_the_tariffs_are_gone(
-    hass: HomeAssistant, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry, step: str
 ) -> None:
     """Tariffs removed in another window while the menu was open: abort, nothing changes."""
-    for step in ("edit_tariff", "remove_tariff"):
-        set_options(hass, config_entry, custom_tariffs=[stored_tariff("Flat")])
-        menu = await hass.config_entries.options.async_init(config_entry.entry_id)
-        set_options(hass, config_entry, custom_tariffs=[])
-        result = await submit(hass, menu, {"next_step_id": step})
-        assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "no_custom_tariffs"
-        assert config_entry.options == {CONF_CUSTOM_TARIFFS: []}
+    set_options(hass, config_entry, custom_tariffs=[stored_tariff("Flat")])
+    menu = await hass.config_entries.options.async_init(config_entry.entry_id)
+    set_options(hass, config_entry, custom_tariffs=[])
+    result = await submit(hass, menu, {"next_step_id": step})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_custom_tariffs"
+    assert config_entry.options == {CONF_CUSTOM_TARIFFS: []}
 
 
 async def test_edit_aborts_when_the_picked_tariff_is_gone(

@@ -1,4 +1,4 @@
-"""Typed data shared by the client, the pricing engine and the cache.
+"""Typed data shared by the client, the tariff engine and the cache.
 
 Pure Python: nothing here imports Home Assistant. Datetimes are aware and in UTC.
 Energy is a float (kWh, as metered); money is always Decimal.

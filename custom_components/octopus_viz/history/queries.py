@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ..api.models import Direction
 from ..tariffs.money import MoneyColumn, int_column
 from . import aggregation
+from .jsonable import to_json
 from .periods import PeriodKind, period_dates
 from .series import HalfHourSeries
 from .snapshot import MeterSnapshot, OctopusData
@@ -107,14 +108,16 @@ def combined(meters: Sequence[MeterSnapshot], direction: Direction) -> HalfHourS
 
 def standing_for(meters: Sequence[MeterSnapshot]) -> aggregation.StandingForDay | None:
     """Standing charges per local day: summed over import meters' tariffs."""
-    sources = [
-        m.source for m in meters if m.config.direction is Direction.IMPORT and m.source is not None
+    timelines = [
+        m.timeline
+        for m in meters
+        if m.config.direction is Direction.IMPORT and m.timeline is not None
     ]
-    if not sources:
+    if not timelines:
         return None
 
     def per_day(day: date) -> Decimal | None:
-        charges = [s.standing_for_day(day) for s in sources]
+        charges = [timeline.standing_charge_for_day(day) for timeline in timelines]
         known = [c for c in charges if c is not None]
         return sum(known, Decimal(0)) if known else None
 
@@ -197,6 +200,40 @@ def _header(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -
         "unit": unit,
         "currency": data.currency,
         "data_until": _data_until(data),
+    }
+
+
+def slot_profile(data: OctopusData, start: date, end: date) -> dict[str, Any]:
+    """48 local slots with sum and mean kWh and money for import and export (the service's
+    answer: unrounded, for automations; `profile` below is the card's, rounded to show)."""
+    meters = list(data.meters.values())
+    slots: list[dict[str, Any]] = [{} for _ in range(48)]
+    found = False
+    for direction, money_name in ((Direction.IMPORT, "cost"), (Direction.EXPORT, "revenue")):
+        series = combined(meters, direction)
+        if series is None:
+            continue
+        result = aggregation.profile(series, start, end)
+        for slot, out in zip(result.slots, slots, strict=True):
+            found = found or slot.kwh_sum is not None
+            out.update(
+                {
+                    "slot": slot.slot,
+                    "label": slot.label,
+                    f"{direction.value}_days": slot.days,
+                    f"{direction.value}_kwh_sum": slot.kwh_sum,
+                    f"{direction.value}_kwh_mean": slot.kwh_mean,
+                    f"{direction.value}_{money_name}_sum": slot.value_sum,
+                    f"{direction.value}_{money_name}_mean": slot.value_mean,
+                }
+            )
+    if not found:
+        raise QueryError("no_data", start=start.isoformat(), end=end.isoformat())
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "currency": data.currency,
+        "slots": to_json(slots),
     }
 
 

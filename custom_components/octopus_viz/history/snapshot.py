@@ -7,19 +7,28 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..api.models import Direction, MeterConfig
-from ..tariffs.source import PriceSource
+from ..tariffs.timeline import Timeline
 from .series import HalfHourSeries
 
 
 @dataclass(frozen=True, slots=True)
 class MeterSnapshot:
-    """One meter: its half-hours (with prices) and the price source in force."""
+    """One meter: its half-hours (with prices) and its tariffs (None until they are known).
+
+    The timeline is immutable (a new one is built when tariffs change), so readers need no
+    wrapper and no lock.
+    """
 
     config: MeterConfig
     series: HalfHourSeries
-    source: PriceSource | None
+    timeline: Timeline | None
     currency: str = "GBP"
     data_until: datetime | None = None
+    # Where the prices come from and how that went (for diagnostics): "account" or "custom",
+    # why there is no timeline, and a counter that moves whenever the timeline is rebuilt.
+    tariff_source: str = ""
+    tariff_error: str | None = None
+    tariff_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ def price_money(
     if not stamps:
         return MoneyColumn.empty(KWH_SCALE + timeline.rate_scale), []
     # Checks mapped in C: they run over every half-hour of a re-pricing.
-    if any(map(gt, stamps, islice(stamps, 1, None))):
+    if any(map(gt, stamps, islice(stamps, 1, None), strict=False)):
         raise ValueError("half-hour starts must be sorted ascending")
     kwh_scale, energy = kwh_units(kwh)
     count = len(stamps)
@@ -137,9 +137,9 @@ def _add_unpriced(runs: list[tuple[int, int]], stamps: Sequence[int], lo: int, h
 def kwh_units(kwh: Sequence[float]) -> tuple[int, list[int]]:
     """kWh as integers of 10**-scale: (scale, units), exactly the values' shortest reprs.
 
-    Raises ValueError for a value that is not finite. Metered kWh have three decimals: each distinct value k is checked once (k x 1000
+    Metered kWh have three decimals: each distinct value k is checked once (k x 1000
     rounded, divided back, must give k; with fewer than 16 digits, that is its repr). Any
-    other value raises the scale to its repr's decimals.
+    other value raises the scale to its repr's decimals. ValueError for a non-finite one.
     """
     distinct = set(kwh)
     if not all(map(math.isfinite, distinct)):

@@ -2,8 +2,9 @@
 
 Both sources expose the same small surface (price many half-hours, standing charge per day,
 rate now / next change) over a `Timeline`, plus a `version` that changes whenever the timeline
-does, so the engine knows when the cached history must be re-priced. No Home Assistant import:
-blocking work is handed to the `run_blocking` callable the caller provides (HA's executor).
+does, so the meter updater knows when the cached history must be re-priced. No Home Assistant
+import: blocking work is handed to the `run_blocking` callable the caller provides (HA's
+executor), and fetched rows are kept in a `MetaStore` (the history cache).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from typing import Any, Protocol
 from ..api.models import MeterConfig
 from . import Tariff, TariffConfigError, Timeline, tariff_from_dict
 from .account_loader import AccountTariffLoader
-from .keys import CONF_CUSTOM_TARIFFS, CONF_TARIFF_SOURCE, TARIFF_SOURCE_CUSTOM
+from .keys import (
+    CONF_CUSTOM_TARIFFS,
+    CONF_TARIFF_SOURCE,
+    TARIFF_SOURCE_ACCOUNT,
+    TARIFF_SOURCE_CUSTOM,
+)
 from .money import MoneyColumn
 from .pricing import price_epochs, price_money
 
@@ -42,6 +48,8 @@ class MetaStore(Protocol):
 
 class PriceSource:
     """A meter's timeline and what the rest of the integration asks of it."""
+
+    kind = ""  # as stored in the options: TARIFF_SOURCE_ACCOUNT or TARIFF_SOURCE_CUSTOM
 
     def __init__(self, meter: MeterConfig) -> None:
         """Start without a timeline (nothing priced until loaded)."""
@@ -119,6 +127,8 @@ class PriceSource:
 class CustomPriceSource(PriceSource):
     """Tariffs the user entered or imported (stored as dicts in the entry's options)."""
 
+    kind = TARIFF_SOURCE_CUSTOM
+
     def __init__(self, meter: MeterConfig, tariffs: Sequence[Mapping[str, Any]]) -> None:
         """Keep the stored tariffs; they are parsed on load."""
         super().__init__(meter)
@@ -143,6 +153,8 @@ class CustomPriceSource(PriceSource):
 
 class AccountPriceSource(PriceSource):
     """Tariffs of the meter's agreements, with published rates kept in the cache."""
+
+    kind = TARIFF_SOURCE_ACCOUNT
 
     def __init__(
         self,

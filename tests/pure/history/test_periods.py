@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, strategies as st
@@ -29,42 +29,6 @@ HALF_HOUR = timedelta(minutes=30)
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("start", "expected"),
-    [
-        (utc(2025, 1, 1, 0, 0), (date(2025, 1, 1), 0)),
-        (utc(2025, 1, 1, 23, 30), (date(2025, 1, 1), 47)),
-        # Summer: local = UTC + 1, so 23:00 UTC is midnight of the next local day.
-        (utc(2025, 6, 1, 22, 30), (date(2025, 6, 1), 47)),
-        (utc(2025, 6, 1, 23, 0), (date(2025, 6, 2), 0)),
-        # October change day: 01:00 and 01:30 local happen twice, both fold into slots 2, 3.
-        (utc(2025, 10, 25, 23, 0), (date(2025, 10, 26), 0)),
-        (utc(2025, 10, 26, 0, 0), (date(2025, 10, 26), 2)),
-        (utc(2025, 10, 26, 0, 30), (date(2025, 10, 26), 3)),
-        (utc(2025, 10, 26, 1, 0), (date(2025, 10, 26), 2)),
-        (utc(2025, 10, 26, 1, 30), (date(2025, 10, 26), 3)),
-        (utc(2025, 10, 26, 2, 0), (date(2025, 10, 26), 4)),
-        # March change day: 01:00 UTC is 02:00 BST, slots 2 and 3 are skipped.
-        (utc(2025, 3, 30, 0, 30), (date(2025, 3, 30), 1)),
-        (utc(2025, 3, 30, 1, 0), (date(2025, 3, 30), 4)),
-        (utc(2025, 3, 30, 22, 30), (date(2025, 3, 30), 47)),
-    ],
-)
-def test_local_slot_examples(start: datetime, expected: tuple[date, int]) -> None:
-    assert local_slot(start) == expected
-
-
-def test_local_slot_accepts_other_offsets_and_rejects_bad_input() -> None:
-    plus_two = timezone(timedelta(hours=2))
-    assert local_slot(datetime(2025, 1, 1, 2, 0, tzinfo=plus_two)) == (date(2025, 1, 1), 0)
-    with pytest.raises(ValueError, match="naive"):
-        local_slot(datetime(2025, 1, 1))
-    with pytest.raises(ValueError, match="half-hour"):
-        local_slot(utc(2025, 1, 1, 0, 15))
-    with pytest.raises(ValueError, match="half-hour"):
-        local_slot(utc(2025, 1, 1, 0, 0).replace(microsecond=5))
 
 
 def test_day_bounds_and_half_hours_on_clock_change_days() -> None:
