@@ -85,12 +85,16 @@ class TariffLoad:
 class _RowSeries:
     """Rows fetched for one tariff code and rate kind, and the spans they cover."""
 
-    __slots__ = ("covered", "fetched_at", "rows", "version")
+    __slots__ = ("_columns", "_pending", "covered", "fetched_at", "version")
 
     def __init__(self) -> None:
         self.covered: list[tuple[int, int]] = []  # merged, sorted epoch-second spans
         # A re-published row (same start and payment method) replaces the stored one.
-        self.rows = RateRows()
+        self._columns = RateRows()
+        # Fetched pages wait here: merging years of rows is CPU work, done where the rows
+        # are next needed (`rows`: building the timeline or storing, both in the executor)
+        # rather than in the event loop that fetched them.
+        self._pending: list[Sequence[RateRow]] = []
         self.fetched_at: int | None = None
         self.version = 0
 
@@ -112,7 +116,8 @@ class _RowSeries:
 
     def merge(self, rows: Sequence[RateRow], span: tuple[int, int], fetched_at: int) -> None:
         """Add fetched rows (a re-published row replaces its stored version) and the span."""
-        self.rows.merge(rows)
+        if rows:
+            self._pending.append(rows)
         if span[0] < span[1]:
             spans = sorted([*self.covered, span])
             merged: list[tuple[int, int]] = [spans[0]]
@@ -124,6 +129,14 @@ class _RowSeries:
             self.covered = merged
         self.fetched_at = fetched_at
         self.version += 1
+
+    @property
+    def rows(self) -> RateRows:
+        """The rows fetched so far (merging those still pending)."""
+        pending, self._pending = self._pending, []
+        for rows in pending:
+            self._columns.merge(rows)
+        return self._columns
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -140,7 +153,7 @@ class _RowSeries:
         fetched_at = data.get("fetched_at")
         series.fetched_at = None if fetched_at is None else int(fetched_at)
         if "columns" in data:
-            series.rows = RateRows.from_dict(data["columns"])
+            series._columns = RateRows.from_dict(data["columns"])
             return series
         rows: list[RateRow] = []  # store version 1: one list per row
         for exc, inc, start, end, method in data["rows"]:
@@ -154,7 +167,7 @@ class _RowSeries:
                     payment_method=method,
                 )
             )
-        series.rows = RateRows.of(rows)
+        series._columns = RateRows.of(rows)
         return series
 
 
@@ -196,7 +209,8 @@ class AccountTariffLoader:
         self._built.clear()
 
     def as_dict(self) -> dict[str, Any]:
-        """Everything fetched so far, JSON-able, for the caller to persist."""
+        """Everything fetched so far, JSON-able, for the caller to persist (CPU work on
+        years of rows: callers run it in the executor)."""
         return {
             "version": STORE_VERSION,
             "series": {key: series.as_dict() for key, series in self._series.items()},

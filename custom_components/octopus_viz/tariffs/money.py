@@ -64,12 +64,15 @@ def to_units(value: Decimal, scale: int) -> int:
 
 def text_units(text: str) -> tuple[int, int]:
     """Exact decimal text (such as "24.15" or "-2.1") as (units, scale): units / 10**scale."""
-    whole, dot, fraction = text.partition(".")
-    if "e" in text or "E" in text or not (whole.lstrip("+-") + fraction).isdigit():
-        value = Decimal(text)  # exponents and anything unusual: the slow, general way
-        scale = decimals_of(value)
-        return to_units(value, scale), scale
-    return int(whole + fraction), len(fraction) if dot else 0
+    whole, _dot, fraction = text.partition(".")
+    if fraction.isdigit() or not fraction:
+        try:
+            return int(whole + fraction), len(fraction)  # "-2.15" -> (-215, 2)
+        except ValueError:
+            pass
+    value = Decimal(text)  # exponents and anything unusual: the slow, general way
+    scale = decimals_of(value)
+    return to_units(value, scale), scale
 
 
 def to_decimal(units: int, scale: int) -> Decimal:

@@ -86,10 +86,9 @@ class RateRows:
             self.inc = rescaled(self.inc, self.scale, scale)
             self.scale = scale
 
-        def units(text: str) -> int:
-            value, decimals = parsed[text]
-            return value * int(10 ** (scale - decimals))
-
+        units = {
+            text: value * 10 ** (scale - decimals) for text, (value, decimals) in parsed.items()
+        }
         new = RateRows()
         new.names, new.scale = self.names, scale
         ordered = sorted(keys)
@@ -97,8 +96,8 @@ class RateRows:
         new.starts = array("q", [key // _CODES for key in ordered])
         new.methods = array("H", [key % _CODES for key in ordered])
         new.ends = array("q", [POS_INF if row[3] is None else row[3] for row in new_rows])
-        new.exc = int_column([units(row[0]) for row in new_rows])
-        new.inc = int_column([units(row[1]) for row in new_rows])
+        new.exc = int_column([units[row[0]] for row in new_rows])
+        new.inc = int_column([units[row[1]] for row in new_rows])
         self._combine(new, ordered)
 
     def _combine(self, new: RateRows, new_keys: list[int]) -> None:

@@ -207,7 +207,7 @@ class AccountPriceSource(PriceSource):
         ]
         changed = await self._loader.async_update(wanted, now)
         if changed or self._stale or not self.ready:
-            stored = self._loader.as_dict()
+            stored = await self._run(self._loader.as_dict)
             await self._run(self._cache.set_meta, {self._meta_key: stored})
             await self._async_rebuild()
             self._stale = False
