@@ -465,10 +465,14 @@ def main() -> None:
     args = parser.parse_args()
     global BACKFILL_ONLY  # noqa: PLW0603 - a flag for a one-shot script
     BACKFILL_ONLY = args.backfill_only
-    if args.memory != "only":
-        asyncio.run(run(args.years))
-    if args.memory != "no":
+    if args.memory == "only":
         asyncio.run(run_memory())
+        return
+    asyncio.run(run(args.years))
+    if args.memory == "also":
+        # A process of its own: Home Assistant's test harness runs once per process, and
+        # the figures must not include what the sections above left behind.
+        subprocess.run([sys.executable, __file__, "--memory", "only"], check=True)
 
 
 if __name__ == "__main__":
