@@ -79,10 +79,6 @@ class Columns:
         """Start of the newest half-hour."""
         return self.starts[-1] if self.starts else None
 
-    def unpriced_count(self) -> int:
-        """How many half-hours have no price."""
-        return self.money.unpriced_count()
-
     def pick(self, indexes: Sequence[int]) -> Columns:
         """The half-hours at the given indexes (ascending)."""
         starts, kwh = self.starts, self.kwh

@@ -15,9 +15,8 @@ Pure Python, no Home Assistant import.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
-from itertools import compress
 from typing import Final
 
 KWH_SCALE: Final = 3
@@ -163,10 +162,6 @@ class MoneyColumn:
             for units, priced in zip(self.units, self.priced, strict=True)
         ]
 
-    def __iter__(self) -> Iterator[Decimal | None]:
-        """The Decimals one by one (an edge)."""
-        return (self.value(index) for index in range(len(self)))
-
     def total(self, lo: int = 0, hi: int | None = None) -> int:
         """Units of the priced half-hours among lo..hi-1 (unpriced ones hold 0)."""
         return sum(self.units[lo:hi])
@@ -195,10 +190,6 @@ class MoneyColumn:
             array("B", [self.priced[i] for i in chosen]),
             self.scale,
         )
-
-    def priced_units(self) -> Iterator[int]:
-        """Units of the priced half-hours only."""
-        return compress(self.units, self.priced)
 
 
 def concat(columns: Sequence[MoneyColumn]) -> MoneyColumn:
