@@ -262,6 +262,22 @@ def test_net_heatmap_and_unpriced_cells() -> None:
     assert net_money.cells[0][:4] == (D(1), D("-0.1"), D("-0.4"), None)
 
 
+
+def test_net_money_of_series_at_different_scales_is_exact() -> None:
+    """A finer price on one side (more decimals than the usual unit) is not rounded away."""
+    day = date(2025, 1, 10)
+    start = day_bounds(day)[0]
+    fine = D("0.0000000000001")  # 10**-13: finer than the default 10**-11
+    imported = HalfHourSeries.from_columns([start], [1.0], [D("0.25")])
+    exported = HalfHourSeries.from_columns([start], [1.0], [fine])
+    assert value_heatmap(imported, day, day, minus=exported).cells[0][0] == D("0.25") - fine
+    profile_net = profile(imported, day, day, minus=exported).slots[0]
+    assert profile_net.value_sum == D("0.25") - fine
+    assert totals(exported, day, day).value == fine
+    both = imported.merged(HalfHourSeries.from_columns([start + HALF_HOUR], [2.0], [fine]))
+    assert both.values == (D("0.25"), fine)
+
+
 # --- JSON -----------------------------------------------------------------------------------
 
 
