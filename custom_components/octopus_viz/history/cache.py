@@ -15,6 +15,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import repeat
 import json
 from pathlib import Path
 import sqlite3
@@ -120,12 +121,7 @@ class ReadingCache:
             with conn:
                 conn.executemany(
                     "UPDATE readings SET units = ?, scale = ? WHERE mpan = ? AND start = ?",
-                    (
-                        (*_bound(units, money.scale, priced), mpan, start)
-                        for start, units, priced in zip(
-                            starts, money.units, money.priced, strict=True
-                        )
-                    ),
+                    zip(*_price_params(money), repeat(mpan), starts),
                 )
 
     def upsert(
@@ -143,7 +139,8 @@ class ReadingCache:
         """
         starts, kwh, values = rows
         money = values if isinstance(values, MoneyColumn) else MoneyColumn.from_decimals(values)
-        scale = money.scale
+        if len(starts) != len(money) or len(kwh) != len(money):
+            raise ValueError("columns differ in length")
         with self._lock:
             conn = self._connection()
             with conn:
@@ -151,12 +148,7 @@ class ReadingCache:
                     "INSERT INTO readings(mpan, start, kwh, units, scale) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT(mpan, start) DO UPDATE SET kwh = excluded.kwh, "
                     "units = excluded.units, scale = excluded.scale",
-                    (
-                        (mpan, start, energy, *_bound(units, scale, priced))
-                        for start, energy, units, priced in zip(
-                            starts, kwh, money.units, money.priced, strict=True
-                        )
-                    ),
+                    zip(repeat(mpan), starts, kwh, *_price_params(money)),
                 )
                 self._write_meta(conn, meta or {})
 
@@ -208,6 +200,18 @@ class ReadingCache:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _price_params(money: MoneyColumn) -> tuple[Iterable[int | str | None], Iterable[int | None]]:
+    """The units and scale parameters of each half-hour, zipped in C when every one is
+    priced and fits in int64 (the usual case): no tuple made per row here."""
+    units, priced, scale = money.units, money.priced, money.scale
+    if isinstance(units, array) and priced.count(0) == 0:
+        return units, repeat(scale, len(units))
+    bound = [
+        _bound(value, scale, is_priced) for value, is_priced in zip(units, priced, strict=True)
+    ]
+    return [b[0] for b in bound], [b[1] for b in bound]
 
 
 def _bound(units: int, scale: int, priced: int) -> tuple[int | str | None, int | None]:

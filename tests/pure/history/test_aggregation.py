@@ -262,7 +262,6 @@ def test_net_heatmap_and_unpriced_cells() -> None:
     assert net_money.cells[0][:4] == (D(1), D("-0.1"), D("-0.4"), None)
 
 
-
 def test_net_money_of_series_at_different_scales_is_exact() -> None:
     """A finer price on one side (more decimals than the usual unit) is not rounded away."""
     day = date(2025, 1, 10)
