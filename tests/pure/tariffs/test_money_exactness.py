@@ -8,6 +8,7 @@ rates, over days that include both clock changes.
 
 from __future__ import annotations
 
+from array import array
 from datetime import UTC, date, datetime, timedelta
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
 from itertools import pairwise
@@ -16,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from custom_components.octopus_viz.api.local_time import LOCAL_TZ
 from custom_components.octopus_viz.api.models import Agreement, Direction, rate_row
-from custom_components.octopus_viz.tariffs import Band, Tariff, Timeline
+from custom_components.octopus_viz.tariffs import Band, RateInterval, Tariff, Timeline
 from custom_components.octopus_viz.tariffs.money import (
     MoneyColumn,
     concat,
@@ -26,6 +27,7 @@ from custom_components.octopus_viz.tariffs.money import (
 )
 from custom_components.octopus_viz.tariffs.octopus_rows import build_api_tariff
 from custom_components.octopus_viz.tariffs.pricing import price_epochs, price_money
+from custom_components.octopus_viz.tariffs.rates import RateSeries
 
 HALF = 1800
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
@@ -77,7 +79,7 @@ def assert_exact(timeline: Timeline, stamps: list[int], kwh: list[float]) -> Non
     assert sum(hi - lo for lo, hi in unpriced) == HALF * expected.count(None)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(span(any_kwh), st.data())
 def test_agile_rows_exact(readings: tuple[list[int], list[float]], data: st.DataObject) -> None:
     """Half-hourly rows as the API publishes them, with gaps (unpriced) and negative prices."""
@@ -103,7 +105,7 @@ def band_sets(draw: st.DrawFn) -> tuple[Band, ...]:
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(span(any_kwh), band_sets())
 def test_bands_exact_over_clock_changes(
     readings: tuple[list[int], list[float]], bands: tuple[Band, ...]
@@ -191,3 +193,41 @@ def test_a_day_of_readings_across_the_october_change() -> None:
     expected = Decimal("0.125") * (4 * Decimal("0.07") + 46 * Decimal("0.3"))
     assert to_decimal(money.total(), money.scale) == expected
     assert timedelta(seconds=stamps[-1] - stamps[0] + HALF) == timedelta(hours=25)
+
+
+def test_rate_series_columns_read_as_decimals() -> None:
+    """A series keeps integers; its Decimal views, items and equality are exact."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    intervals = (
+        RateInterval(start=start, end=start + timedelta(hours=1), value=Decimal("0.1")),
+        RateInterval(start=start + timedelta(hours=1), end=None, value=Decimal("-0.0000000001")),
+    )
+    series = RateSeries.of(intervals, "t")
+    assert series.scale == 10  # finer than RATE_SCALE: the whole column follows
+    assert list(series.units) == [10**9, -1]
+    assert series.values[:] == [Decimal("0.1"), Decimal("-0.0000000001")]
+    assert tuple(series) == intervals
+    assert series == intervals
+    other = RateSeries.from_units(series.starts, series.ends, array("q", [10, 0]), 2, "t")
+    assert series != other
+    assert series.value_at(int(start.timestamp()) - 1) is None
+
+
+def test_tariff_rates_share_the_finest_scale() -> None:
+    """Bands and interval rates of one timeline are priced at one integer scale."""
+    fine = Tariff(
+        name="fine",
+        direction=Direction.IMPORT,
+        valid_to=datetime(2024, 1, 1, tzinfo=UTC),
+        bands=(Band(start_minute=0, end_minute=1440, rate=Decimal("0.123456789")),),
+    )
+    coarse = Tariff(
+        name="coarse",
+        direction=Direction.IMPORT,
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+        bands=(Band(start_minute=0, end_minute=1440, rate=Decimal("0.25")),),
+    )
+    timeline = Timeline([fine, coarse])
+    assert (fine.rate_scale, coarse.rate_scale, timeline.rate_scale) == (9, 8, 9)
+    stamps = [int(datetime(2023, 12, 31, 23, tzinfo=UTC).timestamp()) + i * HALF for i in range(4)]
+    assert_exact(timeline, stamps, [1.0, 2.0, 3.0, 4.0])
