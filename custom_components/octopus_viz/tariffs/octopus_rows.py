@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..api.models import Agreement, Direction, RateRow
+from ..api.models import Agreement, Direction, Fuel, RateRow
 from .model import Tariff
 from .rate_rows import (
     DIRECT_DEBIT,
@@ -73,6 +73,7 @@ def build_api_tariff(
     include_vat: bool = True,
     name: str | None = None,
     currency: str = "GBP",
+    fuel: Fuel = Fuel.ELECTRICITY,
 ) -> Tariff:
     """A tariff valid over the agreement from its rows.
 
@@ -102,4 +103,5 @@ def build_api_tariff(
             standing_charges, lo, hi, include_vat=include_vat, owner=owner
         ),
         code=agreement.tariff_code,
+        fuel=fuel,
     )
