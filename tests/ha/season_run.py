@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 import os
@@ -108,6 +109,7 @@ class SeasonRun:
         )
         self.new_key = f"sk_live_season_{settings.seed:05d}_rotated_key"
         self._started = os.times().elapsed  # freezegun leaves it alone
+        self.on_day_end: Callable[[], None] | None = None
         self._restart_tasks: list[asyncio.Task[None]] = []
 
     # -- building blocks ----------------------------------------------------------------------
@@ -208,6 +210,8 @@ class SeasonRun:
                 self._record_outcome(before)
             if hour == self.refresh_hour:
                 await self.correct_an_old_day(moment)
+            if hour % 24 == 0 and self.on_day_end is not None:
+                self.on_day_end()
         self.figures.wall_seconds = os.times().elapsed - self._started
 
     async def finish(self, end: datetime) -> None:
@@ -265,9 +269,12 @@ class SeasonRun:
                     DOMAIN, "refresh", {"from": day.isoformat()}, blocking=True
                 )
             except HomeAssistantError as err:
-                assert err.translation_key == "refresh_failed"
-                continue
+                failure: HomeAssistantError | None = err
+            else:
+                failure = None
             await settle(self.hass)
-            return
+            if failure is None:
+                return
+            assert failure.translation_key == "refresh_failed", failure
         msg = "the refresh service kept failing"
         raise AssertionError(msg)

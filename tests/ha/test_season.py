@@ -62,7 +62,7 @@ async def season_fake(
         consumption_page_max=PAGE_MAX,
     )
     fake.publication = LatePublication(settings.seed, settings.start)
-    fake.revisions = RevisionPlan(settings.seed, history, fake.publication)
+    fake.revisions = RevisionPlan(settings.seed, history, fake.publication, share=0.25)
     fake.chaos = RandomFaults(
         settings.seed,
         settings.fault_rate,
@@ -90,6 +90,7 @@ async def test_season(
     freezer: FrozenDateTimeFactory,
     season_fake: tuple[FakeOctopus, SeasonSettings],
     caplog: pytest.LogCaptureFixture,
+    pytestconfig: pytest.Config,
 ) -> None:
     """Nothing lost, nothing counted twice, costs exact, the key never shown."""
     caplog.set_level(logging.DEBUG)
@@ -105,6 +106,19 @@ async def test_season(
     )
     entry.add_to_hass(hass)
     season = SeasonRun(hass, fake, entry, freezer, settings)
+    keys = (DEMO_API_KEY, season.new_key)
+    logged = 0
+
+    def scan_logs() -> None:
+        # Read and dropped day by day: a year of DEBUG records would not fit in memory.
+        nonlocal logged
+        text = caplog.text
+        for key in keys:
+            assert key not in text, "the API key is in the logs"
+        logged += len(caplog.records)
+        caplog.clear()
+
+    season.on_day_end = scan_logs
     start = _local_midnight(settings.start) + timedelta(hours=9)
     await season.run(start)
     end = start + timedelta(days=settings.days)
@@ -116,8 +130,9 @@ async def test_season(
     assert fake.revisions is not None
     mpans = tuple(STATISTICS)
     revisions = fake.revisions.made_until(mpans, end.date(), fake.now)
-    print(  # noqa: T201 - the figures are the point of a soak test
-        f"\nseason: {settings.days} days from {settings.start} (seed {settings.seed}), "
+    scan_logs()
+    report = (
+        f"season: {settings.days} days from {settings.start} (seed {settings.seed}), "
         f"{figures.wall_seconds:.1f} s\n"
         f"  polls {figures.polls} ({figures.failed_polls} failed), "
         f"requests {fake.count()} {_by_endpoint(fake)}, faults injected {fake.chaos.total}: "
@@ -130,8 +145,12 @@ async def test_season(
         f"requests meanwhile {figures.requests_while_revoked}\n"
         f"  hours checked {verdict.hours_checked}, days checked (money) "
         f"{verdict.days_checked}, mismatches {verdict.mismatches} "
-        f"{dict(verdict.problems)}"
+        f"{dict(verdict.problems)}, log records scanned {logged}"
     )
+    # Shown even when output is captured: the figures are the point of a soak test.
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + report, flush=True)  # noqa: T201
     assert verdict.mismatches == 0, verdict.examples
     assert verdict.hours_checked >= 4 * 24 * (settings.days + settings.history_days - 6)
     assert figures.reauth_started_at is not None
@@ -139,10 +158,9 @@ async def test_season(
     assert figures.restarts["mid-backfill"] == 1
     assert fake.chaos.total > 0
 
-    # The keys, old and new, appear nowhere: logs at DEBUG, errors, reprs, diagnostics, cache.
-    keys = (DEMO_API_KEY, season.new_key)
+    # The keys, old and new, appear nowhere: logs at DEBUG (scanned daily), errors, reprs,
+    # diagnostics, the cache.
     texts = {
-        "logs": caplog.text,
         "exceptions": "\n".join(figures.exception_texts),
         "reprs": "\n".join(
             [repr(entry), repr(entry.runtime_data)]
@@ -153,13 +171,12 @@ async def test_season(
     for what, text in texts.items():
         for key in keys:
             assert key not in text, f"the API key is in the {what}"
-    cache_files = sorted(Path(hass.config.path(".storage", DOMAIN)).glob(f"{entry.entry_id}.*"))
+    cache_files = await hass.async_add_executor_job(_cache_files, hass, entry.entry_id)
     assert cache_files
-    for path in cache_files:
-        content = path.read_bytes()
-        assert all(key.encode() not in content for key in keys), path.name
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
-    assert len(caplog.records) > figures.polls  # debug logging was really on
+    for name, (content, mode) in cache_files.items():
+        assert all(key.encode() not in content for key in keys), name
+        assert mode == 0o600, name
+    assert logged > figures.polls  # debug logging was really on
 
 
 async def _diagnostics(
@@ -183,3 +200,12 @@ def _by_endpoint(fake: FakeOctopus) -> dict[str, int]:
         name = "product" if parts[1] == "products" and len(parts) == 3 else name
         counts[name] = counts.get(name, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def _cache_files(hass: HomeAssistant, entry_id: str) -> dict[str, tuple[bytes, int]]:
+    """The entry's cache files (database, WAL, shared memory): content and permission bits."""
+    folder = Path(hass.config.path(".storage", DOMAIN))
+    return {
+        path.name: (path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
+        for path in sorted(folder.glob(f"{entry_id}.*"))
+    }
