@@ -165,7 +165,7 @@ def _parse_meters(raw: Any, issues: list[TariffIssue]) -> list[ConfiguredMeter]:
         mpan, serial, unit = merged.get("mpan"), merged.get("serial"), merged.get("unit")
         api_key = merged.get("api_key")
         label = f"Meter {index} ({mpan})" if isinstance(mpan, str) else f"Meter {index}"
-        if unit not in UNIT_TO_DIRECTION:
+        if not isinstance(unit, str) or unit not in UNIT_TO_DIRECTION:  # lists are unhashable
             issues.append(_issue("invalid_unit", None, None, f"{label}: unknown unit {unit!r}"))
         elif not all(isinstance(v, str) and v.strip() for v in (mpan, serial)):
             issues.append(_issue("invalid_meter", None, None, f"{label}: mpan/serial missing"))
@@ -187,7 +187,7 @@ def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]
         return None, [_issue("invalid_tariff", name, None, f"Tariff {name} is not an object")]
     issues: list[TariffIssue] = []
     unit = raw.get("unit")
-    if unit not in UNIT_TO_DIRECTION:
+    if not isinstance(unit, str) or unit not in UNIT_TO_DIRECTION:  # lists are unhashable
         issues.append(_issue("invalid_unit", name, None, f"Tariff {name}: unknown unit {unit!r}"))
     currency = raw.get("currency", "GBP")
     if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
