@@ -8,6 +8,7 @@ the form. Nothing else may escape.
 from __future__ import annotations
 
 from decimal import Decimal
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ METERS = [
 
 _TIMES = st.one_of(
     st.sampled_from(["00:00", "02:00", "05:00", "16:00", "19:00", "24:00", "12:30", "23:30"]),
-    st.sampled_from(["02:15", "25:00", "24:30", "-1:00", "7", "07:00:00", "", "ab:cd", "٠٢:٠٠"]),
+    st.sampled_from(["02:15", "25:00", "24:30", "-1:00", "7", "07:00:00", "", "ab:cd", "\u0660\u0662:\u0660\u0660"]),
     st.text(max_size=6),
 )
 _RATES = st.one_of(
@@ -53,7 +54,7 @@ def band_text(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 9)) == 0:
         return draw(st.text(max_size=60))
     lines = [
-        f"{draw(_TIMES)}{draw(st.sampled_from(['-', ' - ', '--', '–']))}{draw(_TIMES)} "
+        f"{draw(_TIMES)}{draw(st.sampled_from(['-', ' - ', '--', '\u2013']))}{draw(_TIMES)} "
         f"{draw(_RATES)}"
         for _ in range(draw(st.integers(0, 6)))
     ]
@@ -104,10 +105,14 @@ def test_tariff_form(
     try:
         saved = save_tariff(fields, [])
     except OptionsError as err:
-        assert err.key in FORM_ERRORS, err.key
-        assert err.field in FIELDS, err.field
+        _assert_form_error(err, FORM_ERRORS, FIELDS)
         return
     _assert_priceable(saved)
+
+
+def _assert_form_error(err: OptionsError, keys: set[str], fields: set[str]) -> None:
+    assert err.key in keys, err.key
+    assert err.field in fields, err.field
 
 
 def _assert_priceable(tariffs: list[dict[str, Any]]) -> None:
@@ -117,7 +122,7 @@ def _assert_priceable(tariffs: list[dict[str, Any]]) -> None:
         minutes = sorted((b.start_minute, b.end_minute) for b in tariff.bands)
         assert minutes[0][0] == 0
         assert minutes[-1][1] == 24 * 60
-        assert all(a[1] == b[0] for a, b in zip(minutes, minutes[1:], strict=False))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(minutes))
         assert all(Decimal(b.rate).is_finite() for b in tariff.bands)
 
 
@@ -199,8 +204,7 @@ def test_json_import(text: str) -> None:
     try:
         result = import_document(text, METERS)
     except OptionsError as err:
-        assert err.key == "invalid_document", err.key
-        assert err.field == "document"
+        _assert_form_error(err, {"invalid_document"}, {"document"})
         return
     assert "sk_live_in_the_document" not in json.dumps(result.tariffs)
     assert set(result.mpans) <= {m.mpan for m in METERS}
