@@ -150,7 +150,7 @@ async def test_season(
     # Shown even when output is captured: the figures are the point of a soak test.
     capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():
-        print("\n" + report, flush=True)  # noqa: T201
+        print("\n" + report, flush=True)
     assert verdict.mismatches == 0, verdict.examples
     assert verdict.hours_checked >= 4 * 24 * (settings.days + settings.history_days - 6)
     assert figures.reauth_started_at is not None
