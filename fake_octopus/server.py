@@ -57,6 +57,8 @@ async def _record_and_inject(request: web.Request, handler: _Handler) -> web.Str
     fake.requests.append(recorded)
     for listener in list(fake.listeners):
         listener(recorded)
+    if (body := fake.take_body(request.path)) is not None:
+        return web.Response(status=200, body=body, content_type="application/json")
     kind, delay = fake.fault_for(recorded)
     if kind == "slow":
         await asyncio.sleep(delay)
@@ -109,6 +111,7 @@ class FakeOctopus:
         self.revisions: RevisionPlan | None = None
         self.requests: list[RecordedRequest] = []
         self.listeners: list[RequestListener] = []
+        self._bodies: list[tuple[str | None, bytes]] = []
         self._release = asyncio.Event()
         self.app = web.Application(middlewares=[_record_and_inject])
         self.app[FAKE_KEY] = self
@@ -239,6 +242,19 @@ class FakeOctopus:
     def set_api_key(self, api_key: str) -> None:
         """Accept only this key from now on (the old one is refused with 401: revoked)."""
         self.api_key = api_key
+
+    def serve_body(self, body: bytes, path_contains: str | None = None) -> None:
+        """Answer the next request (whose path contains the text) with `body` as a JSON 200,
+        whatever it holds: for fuzzing a client with pages the real API might send."""
+        self._bodies.append((path_contains, body))
+
+    def take_body(self, path: str) -> bytes | None:
+        """The first queued body for a path, consumed (None when there is none)."""
+        for position, (contains, body) in enumerate(self._bodies):
+            if contains is None or contains in path:
+                del self._bodies[position]
+                return body
+        return None
 
     def on_request(self, listener: RequestListener) -> Callable[[], None]:
         """Call `listener` with every request as it arrives; returns the unsubscribe."""

@@ -177,3 +177,18 @@ async def test_listeners_see_every_request(
         pass
     assert [r.path for r in seen] == [ACCOUNT_PATH, ACCOUNT_PATH]
     assert fake.count(ACCOUNT_PATH) == 3
+
+
+async def test_served_bodies_replace_answers_once_in_order(
+    fake: FakeOctopus, session: aiohttp.ClientSession
+) -> None:
+    fake.serve_body(b'{"results": "not a list"}', path_contains="/consumption/")
+    fake.serve_body(b"[1, 2")
+    async with session.get(ACCOUNT_PATH) as response:  # not consumption: the second body
+        assert await response.read() == b"[1, 2"
+    async with session.get(IMPORT_PATH) as response:
+        assert response.status == 200
+        assert response.content_type == "application/json"
+        assert await response.read() == b'{"results": "not a list"}'
+    async with session.get(IMPORT_PATH) as response:
+        assert isinstance((await response.json())["results"], list)  # served normally again
