@@ -13,16 +13,16 @@ import random
 import sys
 import time
 
-from custom_components.octopus_viz.aggregation import (
+from custom_components.octopus_viz.history.aggregation import (
     kwh_heatmap,
     profile,
     summary,
     totals,
     value_heatmap,
 )
-from custom_components.octopus_viz.aggregation_json import to_json
-from custom_components.octopus_viz.periods import PeriodKind, period_dates
-from custom_components.octopus_viz.series import HalfHourSeries
+from custom_components.octopus_viz.history.jsonable import to_json
+from custom_components.octopus_viz.history.periods import PeriodKind, period_dates
+from custom_components.octopus_viz.history.series import HalfHourSeries
 
 _HALF_HOUR = timedelta(minutes=30)
 

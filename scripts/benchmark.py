@@ -42,14 +42,14 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.octopus_viz import statistics as stats_module
-from custom_components.octopus_viz.api import OctopusClient
-from custom_components.octopus_viz.const import (
+from custom_components.octopus_viz.api.client import OctopusClient
+from custom_components.octopus_viz.api.const import ENV_API_URL
+from custom_components.octopus_viz.const import DOMAIN
+from custom_components.octopus_viz.history.queries import heatmap, profile
+from custom_components.octopus_viz.tariffs.keys import (
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
-    DOMAIN,
-    ENV_API_URL,
 )
-from custom_components.octopus_viz.queries import heatmap, profile
 from fake_octopus import DEMO_IMPORT_MPAN
 from tests.ha.conftest import entry_data
 

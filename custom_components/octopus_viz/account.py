@@ -13,10 +13,18 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .api import OctopusClient
-from .cache import ReadingCache
-from .const import CONF_ACCOUNT_NUMBER, CONF_DIRECTION, CONF_METERS, CONF_MPAN, CONF_SERIAL
-from .models import Account, Agreement, Direction, MeterConfig
+from .api.client import OctopusClient
+from .api.models import (
+    CONF_DIRECTION,
+    CONF_MPAN,
+    CONF_SERIAL,
+    Account,
+    Agreement,
+    Direction,
+    MeterConfig,
+)
+from .const import CONF_ACCOUNT_NUMBER, CONF_METERS
+from .history.cache import ReadingCache
 
 ACCOUNT_REFRESH = timedelta(days=1)
 META_KEY = "agreements"

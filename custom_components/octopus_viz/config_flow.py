@@ -43,21 +43,10 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util
 import probatio
 
-from .api import (
-    OctopusAuthError,
-    OctopusClient,
-    OctopusError,
-    OctopusNotFoundError,
-)
-from .const import (
-    CONF_ACCOUNT_NUMBER,
-    CONF_DIRECTION,
-    CONF_HISTORY_FROM,
-    CONF_METERS,
-    CONF_MPAN,
-    CONF_SERIAL,
-    DOMAIN,
-)
+from .api.client import OctopusClient
+from .api.errors import OctopusAuthError, OctopusError, OctopusNotFoundError
+from .api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Account, Direction
+from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, CONF_METERS, DOMAIN
 from .discovery import (
     MPAN_RE,
     SERIAL_RE,
@@ -66,7 +55,6 @@ from .discovery import (
     discover_meters,
     normalise_account_number,
 )
-from .models import Account, Direction
 from .options_flow import OctopusVizOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)

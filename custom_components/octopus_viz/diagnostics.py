@@ -1,4 +1,5 @@
-"""Diagnostics: settings, cache and pricing state, with the key and personal data redacted."""
+"""Diagnostics: settings and each meter's data and pricing state, from the coordinator's data,
+with the key and personal data redacted."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT_NUMBER, CONF_MPAN, CONF_SERIAL, CONF_TARIFF_SOURCE
+from .api.models import CONF_MPAN, CONF_SERIAL
+from .const import CONF_ACCOUNT_NUMBER
 from .coordinator import OctopusVizConfigEntry
+from .tariffs.keys import CONF_TARIFF_SOURCE
 
 # The tariff-source option maps MPAN -> source: its keys identify the meters. Each meter's
 # source is reported below by meter number instead.
@@ -30,23 +33,21 @@ async def async_get_config_entry_diagnostics(
     """What support needs, with nothing that identifies the user or their meters."""
     coordinator = entry.runtime_data
     meters: list[dict[str, Any]] = []
-    for index, engine in enumerate(coordinator.engines.values()):
-        snapshot = engine.snapshot
-        source = engine.source
-        timeline = source.timeline
+    for index, snapshot in enumerate(coordinator.data.meters.values()):
+        timeline = snapshot.timeline
         meters.append(
             {
                 # Meters are numbered, not named: an MPAN identifies a home.
                 "meter": index,
-                "direction": engine.meter.direction.value,
-                "agreements": [a.tariff_code for a in engine.meter.agreements],
-                "half_hours_cached": len(engine.columns),
+                "direction": snapshot.config.direction.value,
+                "agreements": [a.tariff_code for a in snapshot.config.agreements],
+                "half_hours_cached": len(snapshot.series),
                 "data_until": snapshot.data_until.isoformat() if snapshot.data_until else None,
-                "tariff_source": type(source).__name__,
+                "tariff_source": snapshot.tariff_source,
                 "tariffs": [t.name for t in timeline.tariffs] if timeline else [],
-                "tariff_error": source.error,
-                "tariff_version": source.version,
-                "unpriced_half_hours": sum(v is None for v in engine.columns.values),
+                "tariff_error": snapshot.tariff_error,
+                "tariff_version": snapshot.tariff_version,
+                "unpriced_half_hours": sum(v is None for v in snapshot.series.values),
             }
         )
     return {

@@ -15,9 +15,9 @@ import re
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from .api import OctopusError
-from .const import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, LOCAL_TZ_NAME
-from .models import Account, Direction, MeterPoint
+from .api.errors import OctopusError
+from .api.local_time import LOCAL_TZ_NAME
+from .api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Account, Direction, MeterPoint
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,46 +1,60 @@
-"""Base entity: one device per followed meter, plus one for the account."""
+"""Base entities: one device for the account, one per followed meter."""
 
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .api.models import MeterConfig
 from .const import CONF_ACCOUNT_NUMBER, DOMAIN
 from .coordinator import OctopusVizCoordinator
-from .models import MeterConfig
+from .history.snapshot import MeterSnapshot
 
 
 class OctopusVizEntity(CoordinatorEntity[OctopusVizCoordinator]):
-    """An entity of an account (meter is None) or of one of its meters."""
+    """Any entity of the integration: named by its translation key under its device."""
 
     _attr_has_entity_name = True
 
-    def __init__(
-        self, coordinator: OctopusVizCoordinator, key: str, meter: MeterConfig | None = None
-    ) -> None:
+
+class AccountEntity(OctopusVizEntity):
+    """An entity of the whole account (its device stands for the account)."""
+
+    def __init__(self, coordinator: OctopusVizCoordinator, key: str) -> None:
+        """Unique id from the entry and the description key."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self._attr_unique_id = f"{entry.entry_id}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, entry.entry_id)},
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Octopus Energy",
+            model="Account",
+            translation_key="account",
+            translation_placeholders={"account": entry.data[CONF_ACCOUNT_NUMBER]},
+        )
+
+
+class MeterEntity(OctopusVizEntity):
+    """An entity of one followed meter (its device is the meter)."""
+
+    def __init__(self, coordinator: OctopusVizCoordinator, key: str, meter: MeterConfig) -> None:
         """Unique id from the entry, the meter and the description key."""
         super().__init__(coordinator)
         entry = coordinator.config_entry
-        account = entry.data[CONF_ACCOUNT_NUMBER]
         self.meter = meter
-        if meter is None:
-            self._attr_unique_id = f"{entry.entry_id}_{key}"
-            self._attr_device_info = DeviceInfo(
-                identifiers={(DOMAIN, entry.entry_id)},
-                entry_type=DeviceEntryType.SERVICE,
-                manufacturer="Octopus Energy",
-                model="Account",
-                translation_key="account",
-                translation_placeholders={"account": account},
-            )
-        else:
-            self._attr_unique_id = f"{entry.entry_id}_{meter.mpan}_{key}"
-            self._attr_device_info = DeviceInfo(
-                identifiers={(DOMAIN, f"{entry.entry_id}_{meter.mpan}")},
-                entry_type=DeviceEntryType.SERVICE,
-                manufacturer="Octopus Energy",
-                model=f"Electricity {meter.direction.value} meter",
-                serial_number=meter.serial,
-                translation_key=f"{meter.direction.value}_meter",
-                translation_placeholders={"mpan": meter.mpan},
-            )
+        self._attr_unique_id = f"{entry.entry_id}_{meter.mpan}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{entry.entry_id}_{meter.mpan}")},
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Octopus Energy",
+            model=f"Electricity {meter.direction.value} meter",
+            serial_number=meter.serial,
+            translation_key=f"{meter.direction.value}_meter",
+            translation_placeholders={"mpan": meter.mpan},
+        )
+
+    @property
+    def snapshot(self) -> MeterSnapshot | None:
+        """The meter's data as of the last update (None before its first one)."""
+        return self.coordinator.data.meters.get(self.meter.mpan)

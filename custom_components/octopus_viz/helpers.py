@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry
-from .queries import QueryError
+from .history.queries import QueryError
 
 
 def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> OctopusVizConfigEntry:

@@ -1,10 +1,10 @@
 """Options flow: each meter's tariff source, custom tariffs, JSON import and settings.
 
 A menu leads to one action; the action validates everything it would save (with the tariff
-engine, see tariff_options.py) and, only when all is well, ends the flow by saving the whole
+engine, see tariffs/options.py) and, only when all is well, ends the flow by saving the whole
 options dict. A refused form shows the engine's message and saves nothing, so an error never
 loses what was configured. Saving fires the entry's update listener, which re-prices the
-cached history in place (`__init__._async_options_updated`); nothing here talks to the API.
+cached history in place (`coordinator._async_options_updated`); nothing here talks to the API.
 """
 
 from __future__ import annotations
@@ -30,17 +30,16 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .const import (
+from .api.models import CONF_DIRECTION, Direction
+from .const import CONF_METERS, CONF_STANDING_CHARGES_IN_COST
+from .tariffs import UNIT_TO_DIRECTION
+from .tariffs.keys import (
     CONF_CUSTOM_TARIFFS,
-    CONF_DIRECTION,
-    CONF_METERS,
-    CONF_STANDING_CHARGES_IN_COST,
     CONF_TARIFF_SOURCE,
     TARIFF_SOURCE_ACCOUNT,
     TARIFF_SOURCE_CUSTOM,
 )
-from .models import Direction
-from .tariff_options import (
+from .tariffs.options import (
     FollowedMeter,
     OptionsError,
     TariffFields,
@@ -53,7 +52,6 @@ from .tariff_options import (
     save_tariff,
     tariff_label,
 )
-from .tariffs import UNIT_TO_DIRECTION
 
 CONF_CUSTOM_METERS: Final = "custom_meters"
 CONF_TARIFF: Final = "tariff"

@@ -8,166 +8,41 @@ dashboard should use).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import (
-    SensorDeviceClass,
     SensorEntity,
-    SensorEntityDescription,
 )
-from homeassistant.const import EntityCategory, UnitOfEnergy
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .aggregation import Summary, Totals, totals
+from .api.local_time import local_today
+from .api.models import MeterConfig
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
-from .data import MeterSnapshot, OctopusData
-from .entity import OctopusVizEntity
-from .models import Direction, MeterConfig
-from .periods import PeriodKind, local_today, period_bounds, period_dates
-from .queries import account_summary
-from .series import HalfHourSeries
-from .tariff_source import PriceSource
+from .entity import AccountEntity, MeterEntity
+from .history.aggregation import Summary, Totals, totals
+from .history.periods import period_bounds, period_dates
+from .history.queries import account_summary
+from .history.series import HalfHourSeries
+from .history.snapshot import OctopusData
+from .sensor_descriptions import (
+    ACCOUNT_DESCRIPTIONS,
+    METER_PERIOD_DESCRIPTIONS,
+    RATE_DESCRIPTIONS,
+    STATE_DESCRIPTIONS,
+    AccountPeriodDescription,
+    MeterPeriodDescription,
+    MeterStateDescription,
+    RateDescription,
+)
+from .tariffs.timeline import Timeline
 
 PARALLEL_UPDATES = 0  # coordinator-driven: nothing is polled per entity
 STALE_AFTER = timedelta(days=7)  # no new reading for this long: totals are unavailable
-
-PERIODS = (
-    PeriodKind.YESTERDAY,
-    PeriodKind.THIS_WEEK,
-    PeriodKind.LAST_WEEK,
-    PeriodKind.THIS_MONTH,
-    PeriodKind.LAST_MONTH,
-    PeriodKind.THIS_YEAR,
-)
-ENABLED_PERIODS = frozenset({PeriodKind.YESTERDAY, PeriodKind.THIS_WEEK, PeriodKind.THIS_MONTH})
-
-
-@dataclass(frozen=True, kw_only=True)
-class MeterPeriodDescription(SensorEntityDescription):
-    """A total of one meter over a named period."""
-
-    period: PeriodKind
-    money: bool
-    value_fn: Callable[[Totals], StateType]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AccountPeriodDescription(SensorEntityDescription):
-    """A figure of the whole account over a named period."""
-
-    period: PeriodKind
-    value_fn: Callable[[Summary], StateType]
-
-
-@dataclass(frozen=True, kw_only=True)
-class RateDescription(SensorEntityDescription):
-    """A rate figure of a meter's tariffs at an instant."""
-
-    value_fn: Callable[[PriceSource, datetime], StateType | datetime]
-    is_rate: bool = True
-
-
-def _meter_descriptions(direction: Direction) -> list[MeterPeriodDescription]:
-    money_key = "cost" if direction is Direction.IMPORT else "revenue"
-    out: list[MeterPeriodDescription] = []
-    for period in PERIODS:
-        enabled = period in ENABLED_PERIODS
-        out.append(
-            MeterPeriodDescription(
-                key=f"energy_{period}",
-                translation_key=f"energy_{period}",
-                device_class=SensorDeviceClass.ENERGY,
-                native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-                suggested_display_precision=2,
-                entity_registry_enabled_default=enabled,
-                period=period,
-                money=False,
-                value_fn=lambda t: round(t.kwh, 3),
-            )
-        )
-        out.append(
-            MeterPeriodDescription(
-                key=f"{money_key}_{period}",
-                translation_key=f"{money_key}_{period}",
-                device_class=SensorDeviceClass.MONETARY,
-                suggested_display_precision=2,
-                entity_registry_enabled_default=enabled,
-                period=period,
-                money=True,
-                value_fn=lambda t: float(t.value),
-            )
-        )
-    return out
-
-
-ACCOUNT_DESCRIPTIONS: tuple[AccountPeriodDescription, ...] = tuple(
-    description
-    for period in PERIODS
-    for description in (
-        AccountPeriodDescription(
-            key=f"standing_charges_{period}",
-            translation_key=f"standing_charges_{period}",
-            device_class=SensorDeviceClass.MONETARY,
-            suggested_display_precision=2,
-            entity_registry_enabled_default=False,
-            period=period,
-            value_fn=lambda s: float(s.standing),
-        ),
-        AccountPeriodDescription(
-            key=f"net_{period}",
-            translation_key=f"net_{period}",
-            device_class=SensorDeviceClass.MONETARY,
-            suggested_display_precision=2,
-            entity_registry_enabled_default=period in ENABLED_PERIODS,
-            period=period,
-            value_fn=lambda s: float(s.net),
-        ),
-    )
-)
-
-
-def _next_change_time(source: PriceSource, now: datetime) -> datetime | None:
-    change = source.next_change(now)
-    return None if change is None else change[0]
-
-
-def _next_rate(source: PriceSource, now: datetime) -> StateType:
-    change = source.next_change(now)
-    return None if change is None or change[1] is None else float(change[1])
-
-
-def _current_rate(source: PriceSource, now: datetime) -> StateType:
-    rate = source.rate_at(now)
-    return None if rate is None else float(rate)
-
-
-RATE_DESCRIPTIONS: tuple[RateDescription, ...] = (
-    RateDescription(
-        key="current_rate",
-        translation_key="current_rate",
-        value_fn=_current_rate,
-        suggested_display_precision=4,
-    ),
-    RateDescription(
-        key="next_rate",
-        translation_key="next_rate",
-        value_fn=_next_rate,
-        suggested_display_precision=4,
-    ),
-    RateDescription(
-        key="next_rate_change",
-        translation_key="next_rate_change",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=_next_change_time,
-        is_rate=False,
-    ),
-)
 
 
 async def async_setup_entry(
@@ -183,12 +58,15 @@ async def async_setup_entry(
     for meter in coordinator.meters:
         entities.extend(
             MeterPeriodSensor(coordinator, description, meter)
-            for description in _meter_descriptions(meter.direction)
+            for description in METER_PERIOD_DESCRIPTIONS
+            if description.exists_fn(meter)
         )
         entities.extend(
             RateSensor(coordinator, description, meter) for description in RATE_DESCRIPTIONS
         )
-        entities.append(DataUntilSensor(coordinator, meter))
+        entities.extend(
+            MeterStateSensor(coordinator, description, meter) for description in STATE_DESCRIPTIONS
+        )
     async_add_entities(entities)
 
 
@@ -209,7 +87,7 @@ def _fresh(data_until: datetime | None) -> bool:
     return data_until is not None and dt_util.utcnow() - data_until < STALE_AFTER
 
 
-class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
+class MeterPeriodSensor(MeterEntity, SensorEntity):
     """kWh or money of one meter over a period."""
 
     entity_description: MeterPeriodDescription
@@ -228,13 +106,8 @@ class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
         super().__init__(coordinator, description.key, meter)
         self.entity_description = description
 
-    @property
-    def _snapshot(self) -> MeterSnapshot | None:
-        assert self.meter is not None
-        return self.coordinator.data.meters.get(self.meter.mpan)
-
     def _totals(self) -> Totals | None:
-        snapshot = self._snapshot
+        snapshot = self.snapshot
         if snapshot is None:
             return None
         start, end = period_dates(self.entity_description.period, local_today(dt_util.utcnow()))
@@ -247,16 +120,15 @@ class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
     @property
     def available(self) -> bool:
         """Unavailable when updates fail or the newest reading is too old."""
-        snapshot = self._snapshot
+        snapshot = self.snapshot
         return super().available and snapshot is not None and _fresh(snapshot.data_until)
 
     @property
     def native_unit_of_measurement(self) -> str | None:
         """kWh, or the tariffs' currency."""
-        if self.entity_description.money:
-            snapshot = self._snapshot
-            return snapshot.currency if snapshot else self.coordinator.data.currency
-        return self.entity_description.native_unit_of_measurement
+        snapshot = self.snapshot
+        currency = snapshot.currency if snapshot else self.coordinator.data.currency
+        return self.entity_description.unit_fn(currency)
 
     @property
     def native_value(self) -> StateType:
@@ -268,7 +140,7 @@ class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """The period and how far its data reaches."""
         result = self._totals()
-        snapshot = self._snapshot
+        snapshot = self.snapshot
         if result is None or snapshot is None:
             return None
         return _period_attributes(
@@ -276,7 +148,7 @@ class MeterPeriodSensor(OctopusVizEntity, SensorEntity):
         )
 
 
-class AccountPeriodSensor(OctopusVizEntity, SensorEntity):
+class AccountPeriodSensor(AccountEntity, SensorEntity):
     """Standing charges or net cost of the account over a period."""
 
     entity_description: AccountPeriodDescription
@@ -325,7 +197,7 @@ class AccountPeriodSensor(OctopusVizEntity, SensorEntity):
         )
 
 
-class RateSensor(OctopusVizEntity, SensorEntity):
+class RateSensor(MeterEntity, SensorEntity):
     """Current rate, next rate, or when the rate next changes."""
 
     entity_description: RateDescription
@@ -338,46 +210,46 @@ class RateSensor(OctopusVizEntity, SensorEntity):
         self.entity_description = description
 
     @property
-    def _source(self) -> PriceSource | None:
-        assert self.meter is not None
-        snapshot = self.coordinator.data.meters.get(self.meter.mpan)
-        return None if snapshot is None else snapshot.source
+    def _timeline(self) -> Timeline | None:
+        snapshot = self.snapshot
+        return None if snapshot is None else snapshot.timeline
 
     @property
     def available(self) -> bool:
         """Available once the meter's tariffs are known."""
-        return super().available and self._source is not None
+        return super().available and self._timeline is not None
 
     @property
     def native_unit_of_measurement(self) -> str | None:
-        """currency/kWh for rates."""
-        if not self.entity_description.is_rate:
-            return None
-        return f"{self.coordinator.data.currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
+        """currency/kWh for rates, none for the time of the next change."""
+        return self.entity_description.unit_fn(self.coordinator.data.currency)
 
     @property
     def native_value(self) -> StateType | datetime:
         """Read from the tariffs at this instant (updated every half hour)."""
-        source = self._source
-        if source is None:
+        timeline = self._timeline
+        if timeline is None:
             return None
-        return self.entity_description.value_fn(source, dt_util.utcnow())
+        return self.entity_description.value_fn(timeline, dt_util.utcnow())
 
 
-class DataUntilSensor(OctopusVizEntity, SensorEntity):
-    """End of the newest half-hour received (data arrives a day late or more)."""
+class MeterStateSensor(MeterEntity, SensorEntity):
+    """How far the meter's data reaches (data arrives a day late or more)."""
 
-    _attr_translation_key = "data_until"
-    _attr_device_class = SensorDeviceClass.TIMESTAMP
-    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    entity_description: MeterStateDescription
 
-    def __init__(self, coordinator: OctopusVizCoordinator, meter: MeterConfig) -> None:
+    def __init__(
+        self,
+        coordinator: OctopusVizCoordinator,
+        description: MeterStateDescription,
+        meter: MeterConfig,
+    ) -> None:
         """Bind to the meter."""
-        super().__init__(coordinator, "data_until", meter)
+        super().__init__(coordinator, description.key, meter)
+        self.entity_description = description
 
     @property
     def native_value(self) -> datetime | None:
         """The newest reading's end."""
-        assert self.meter is not None
-        snapshot = self.coordinator.data.meters.get(self.meter.mpan)
-        return None if snapshot is None else snapshot.data_until
+        snapshot = self.snapshot
+        return None if snapshot is None else self.entity_description.value_fn(snapshot)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
@@ -11,14 +10,12 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio
 
-from . import aggregation
-from .aggregation_json import to_json
+from .api.local_time import local_midnight, local_today
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry
 from .helpers import resolve_entry
-from .models import Direction
-from .periods import PeriodKind, local_midnight, local_today
-from .queries import QueryError, combined, resolve_period, summary
+from .history.periods import PeriodKind
+from .history.queries import QueryError, resolve_period, slot_profile, summary
 
 ATTR_ENTRY = "config_entry_id"
 ATTR_START = "start"
@@ -73,44 +70,10 @@ async def _async_get_summary(call: ServiceCall) -> ServiceResponse:
         raise _validation_error(err) from err
 
 
-def profile_response(entry: OctopusVizConfigEntry, start: date, end: date) -> dict[str, Any]:
-    """48 local slots with sum and mean kWh and money for import and export."""
-    data = entry.runtime_data.data
-    meters = list(data.meters.values())
-    slots: list[dict[str, Any]] = [{} for _ in range(48)]
-    found = False
-    for direction, money_name in ((Direction.IMPORT, "cost"), (Direction.EXPORT, "revenue")):
-        series = combined(meters, direction)
-        if series is None:
-            continue
-        result = aggregation.profile(series, start, end)
-        for slot, out in zip(result.slots, slots, strict=True):
-            found = found or slot.kwh_sum is not None
-            out.update(
-                {
-                    "slot": slot.slot,
-                    "label": slot.label,
-                    f"{direction.value}_days": slot.days,
-                    f"{direction.value}_kwh_sum": slot.kwh_sum,
-                    f"{direction.value}_kwh_mean": slot.kwh_mean,
-                    f"{direction.value}_{money_name}_sum": slot.value_sum,
-                    f"{direction.value}_{money_name}_mean": slot.value_mean,
-                }
-            )
-    if not found:
-        raise QueryError("no_data", start=start.isoformat(), end=end.isoformat())
-    return {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "currency": data.currency,
-        "slots": to_json(slots),
-    }
-
-
 async def _async_get_profile(call: ServiceCall) -> ServiceResponse:
     try:
         entry, start, end = _entry_and_period(call)
-        return profile_response(entry, start, end)
+        return slot_profile(entry.runtime_data.data, start, end)
     except QueryError as err:
         raise _validation_error(err) from err
 

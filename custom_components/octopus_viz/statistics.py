@@ -29,9 +29,9 @@ from homeassistant.const import UnitOfEnergy
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 
+from .api.models import Direction
 from .const import DOMAIN
-from .models import Direction
-from .processing import Hourly
+from .history.columns import Hourly
 
 HOUR = timedelta(hours=1)
 WRITE_CHUNK = 2_000

@@ -18,10 +18,18 @@ from homeassistant.util import dt as dt_util
 import probatio
 from probatio.markers import Marker
 
+from .api.local_time import local_today
 from .const import DOMAIN
 from .helpers import resolve_entry
-from .periods import PeriodKind, local_today
-from .queries import Flow, QueryError, Unit, heatmap, profile, resolve_period
+from .history.periods import PeriodKind
+from .history.queries import (
+    Flow,
+    QueryError,
+    Unit,
+    heatmap,
+    profile,
+    resolve_period,
+)
 
 _QUERY: dict[str | Marker, Any] = {
     probatio.Optional("entry_id"): str,

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from custom_components.octopus_viz.const import DOMAIN
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.history.periods import day_bounds
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 from tests.ha.stats_helpers import expected_day
 

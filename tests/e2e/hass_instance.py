@@ -18,7 +18,7 @@ import subprocess
 
 import aiohttp
 
-from custom_components.octopus_viz.const import ENV_API_URL
+from custom_components.octopus_viz.api.const import ENV_API_URL
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_ROOT = REPO_ROOT / "test-output" / "e2e"

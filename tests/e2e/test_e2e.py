@@ -14,9 +14,9 @@ from typing import Any
 from playwright.async_api import expect
 import pytest
 
+from custom_components.octopus_viz.card import CARD_URL
 from custom_components.octopus_viz.const import DOMAIN
-from custom_components.octopus_viz.frontend_registration import CARD_URL
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.history.periods import day_bounds
 from custom_components.octopus_viz.sensor import STALE_AFTER
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,

@@ -15,17 +15,21 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
-from custom_components.octopus_viz import api as api_module
-from custom_components.octopus_viz.const import (
-    CONF_ACCOUNT_NUMBER,
+from custom_components.octopus_viz.api import client as api_module
+from custom_components.octopus_viz.api.const import ENV_API_URL
+from custom_components.octopus_viz.api.models import (
     CONF_DIRECTION,
-    CONF_HISTORY_FROM,
-    CONF_METERS,
     CONF_MPAN,
     CONF_SERIAL,
+)
+from custom_components.octopus_viz.const import (
+    CONF_ACCOUNT_NUMBER,
+    CONF_HISTORY_FROM,
+    CONF_METERS,
     DOMAIN,
-    ENV_API_URL,
 )
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
@@ -47,6 +51,12 @@ def auto_enable(recorder_mock: object, enable_custom_integrations: None) -> None
 
     recorder_mock must be requested before anything that creates `hass`.
     """
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format, under snapshots/ (as core's tests keep them)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture(autouse=True)

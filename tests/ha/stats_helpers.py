@@ -10,7 +10,7 @@ from homeassistant.components.recorder.statistics import statistics_during_perio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.history.periods import day_bounds
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
 HALF_HOUR = timedelta(minutes=30)

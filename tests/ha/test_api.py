@@ -14,10 +14,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 
-from custom_components.octopus_viz.api import (
+from custom_components.octopus_viz.api.client import (
     CONSUMPTION_PAGE_SIZE,
-    OctopusAuthError,
     OctopusClient,
+)
+from custom_components.octopus_viz.api.errors import (
+    OctopusAuthError,
     OctopusConnectionError,
     OctopusError,
     OctopusNotFoundError,

@@ -12,12 +12,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 
-from custom_components.octopus_viz.api import (
-    OctopusClient,
+from custom_components.octopus_viz.api.client import OctopusClient
+from custom_components.octopus_viz.api.const import VERSION
+from custom_components.octopus_viz.api.errors import (
     OctopusConnectionError,
     OctopusResponseError,
 )
-from custom_components.octopus_viz.const import VERSION
 from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_API_KEY
 
 from .test_api import SleepRecorder

@@ -13,7 +13,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 
-from custom_components.octopus_viz.api import OctopusClient, OctopusResponseError
+from custom_components.octopus_viz.api.client import OctopusClient
+from custom_components.octopus_viz.api.errors import OctopusResponseError
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -12,24 +12,27 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.translation import async_get_translations
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
 
-from custom_components.octopus_viz.api import (
+from custom_components.octopus_viz.api.errors import (
     OctopusAuthError,
     OctopusConnectionError,
     OctopusError,
     OctopusNotFoundError,
     OctopusResponseError,
 )
+from custom_components.octopus_viz.api.models import Account
 from custom_components.octopus_viz.const import (
     CONF_ACCOUNT_NUMBER,
     CONF_HISTORY_FROM,
     CONF_METERS,
     DOMAIN,
 )
-from custom_components.octopus_viz.models import Account
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_API_KEY,
@@ -53,7 +56,7 @@ GET_ACCOUNT = "custom_components.octopus_viz.config_flow.OctopusClient.async_get
 @pytest.fixture
 def no_backoff() -> Iterator[AsyncMock]:
     """Retries happen at once (the client's back-off sleep is patched)."""
-    with patch("custom_components.octopus_viz.api._backoff_sleep", AsyncMock()) as sleep:
+    with patch("custom_components.octopus_viz.api.client._backoff_sleep", AsyncMock()) as sleep:
         yield sleep
 
 
@@ -461,3 +464,27 @@ async def test_every_flow_message_is_translated(hass: HomeAssistant) -> None:
         OctopusResponseError,
     ):
         assert f"component.{DOMAIN}.exceptions.{error.translation_key}.message" in exceptions
+
+
+def _form(result: Any) -> dict[str, Any]:
+    """A form as the frontend receives it: step, serialized schema, placeholders, errors."""
+    schema = probatio.to_field_list(result["data_schema"], custom_serializer=cv.custom_serializer)
+    return {
+        "step_id": result["step_id"],
+        "data_schema": schema,
+        "description_placeholders": result["description_placeholders"],
+        "errors": result["errors"],
+    }
+
+
+async def test_forms_snapshot(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, snapshot: SnapshotAssertion
+) -> None:
+    """The account and meters forms as the frontend renders them (fields, selectors, help)."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert _form(result) == snapshot(name="user")
+    result = await start_user(hass)
+    assert _form(result) == snapshot(name="meters")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_METERS: []})
+    assert result["errors"]
+    assert _form(result) == snapshot(name="meters_none_chosen")

@@ -11,11 +11,13 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
 
-from custom_components.octopus_viz.const import (
+from custom_components.octopus_viz.const import DOMAIN
+from custom_components.octopus_viz.tariffs.keys import (
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
-    DOMAIN,
     TARIFF_SOURCE_ACCOUNT,
     TARIFF_SOURCE_CUSTOM,
 )
@@ -64,13 +66,18 @@ def _assert_no_secret(diagnostics: dict[str, Any]) -> None:
 
 
 async def test_diagnostics_are_useful_and_redacted(
-    hass: HomeAssistant, fake_api: FakeOctopus, hass_client: ClientSessionGenerator
+    hass: HomeAssistant,
+    fake_api: FakeOctopus,
+    hass_client: ClientSessionGenerator,
+    snapshot: SnapshotAssertion,
 ) -> None:
     """Settings, cache and pricing state per meter; nothing identifying."""
     entry = await _loaded(hass)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert isinstance(diagnostics, dict)
     _assert_no_secret(diagnostics)
+    # The whole answer, as support would read it (ids and timestamps of the test run aside).
+    assert diagnostics == snapshot(exclude=props("entry_id", "created_at", "modified_at"))
 
     saved = diagnostics["entry"]
     assert saved["domain"] == DOMAIN
@@ -85,7 +92,7 @@ async def test_diagnostics_are_useful_and_redacted(
     for meter in meters:
         assert meter["half_hours_cached"] == CACHED_HALF_HOURS
         assert meter["data_until"] == "2025-11-20T00:00:00+00:00"
-        assert meter["tariff_source"] == "AccountPriceSource"
+        assert meter["tariff_source"] == TARIFF_SOURCE_ACCOUNT
         assert meter["tariff_error"] is None
         assert meter["tariff_version"] >= 1
         assert meter["tariffs"]
@@ -132,6 +139,6 @@ async def test_diagnostics_redact_meters_in_options(
     assert diagnostics["entry"]["options"][CONF_TARIFF_SOURCE] == REDACTED
     # Which tariff source each meter uses is still there, by meter number.
     meters = diagnostics["meters"]
-    assert meters[0]["tariff_source"] == "CustomPriceSource"
+    assert meters[0]["tariff_source"] == TARIFF_SOURCE_CUSTOM
     assert meters[0]["tariffs"] == ["Flat 30p"]
-    assert meters[1]["tariff_source"] == "AccountPriceSource"
+    assert meters[1]["tariff_source"] == TARIFF_SOURCE_ACCOUNT

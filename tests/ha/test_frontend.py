@@ -9,12 +9,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.octopus_viz.const import DOMAIN, VERSION
-from custom_components.octopus_viz.frontend_registration import (
+from custom_components.octopus_viz.api.const import VERSION
+from custom_components.octopus_viz.card import (
     CARD_FILE,
     CARD_URL,
     async_register_card,
 )
+from custom_components.octopus_viz.const import DOMAIN
 
 
 async def _assert_served(hass_client: ClientSessionGenerator) -> None:

@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.octopus_viz.aggregation import totals
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.history.aggregation import totals
+from custom_components.octopus_viz.history.periods import day_bounds
 from fake_octopus import DEMO_IMPORT_MPAN, FakeOctopus
 
 from .conftest import settle
@@ -57,7 +57,7 @@ async def test_transient_error_at_setup_retries(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Transient failures (403 pages) at setup: retried later, never a reauth."""
-    monkeypatch.setattr("custom_components.octopus_viz.api._backoff_sleep", _no_sleep)
+    monkeypatch.setattr("custom_components.octopus_viz.api.client._backoff_sleep", _no_sleep)
     fake_api.fail("forbidden_html", times=20)
     assert not await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
@@ -71,7 +71,7 @@ async def test_update_errors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """During polling: transient errors fail the update without reauth; a 401 starts reauth."""
-    monkeypatch.setattr("custom_components.octopus_viz.api._backoff_sleep", _no_sleep)
+    monkeypatch.setattr("custom_components.octopus_viz.api.client._backoff_sleep", _no_sleep)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await settle(hass)
     coordinator = config_entry.runtime_data

@@ -15,14 +15,17 @@ from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.octopus_viz.api.models import Direction
 from custom_components.octopus_viz.const import (
-    CONF_CUSTOM_TARIFFS,
     CONF_STANDING_CHARGES_IN_COST,
-    CONF_TARIFF_SOURCE,
     DOMAIN,
 )
-from custom_components.octopus_viz.models import Direction
-from custom_components.octopus_viz.tariff_options import (
+from custom_components.octopus_viz.tariffs import TariffIssue
+from custom_components.octopus_viz.tariffs.keys import (
+    CONF_CUSTOM_TARIFFS,
+    CONF_TARIFF_SOURCE,
+)
+from custom_components.octopus_viz.tariffs.options import (
     FollowedMeter,
     OptionsError,
     describe_issues,
@@ -30,8 +33,10 @@ from custom_components.octopus_viz.tariff_options import (
     local_day,
     tariff_label,
 )
-from custom_components.octopus_viz.tariff_source import AccountPriceSource, CustomPriceSource
-from custom_components.octopus_viz.tariffs import TariffIssue
+from custom_components.octopus_viz.tariffs.source import (
+    AccountPriceSource,
+    CustomPriceSource,
+)
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, DEMO_SERIAL, FakeOctopus
 
 from .conftest import settle
@@ -566,18 +571,18 @@ async def test_edit_refuses_to_strand_a_custom_meter(
     assert dict(config_entry.options) == before
 
 
+@pytest.mark.parametrize("step", ["edit_tariff", "remove_tariff"])
 async def test_edit_and_remove_abort_when_the_tariffs_are_gone(
-    hass: HomeAssistant, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry, step: str
 ) -> None:
     """Tariffs removed in another window while the menu was open: abort, nothing changes."""
-    for step in ("edit_tariff", "remove_tariff"):
-        set_options(hass, config_entry, custom_tariffs=[stored_tariff("Flat")])
-        menu = await hass.config_entries.options.async_init(config_entry.entry_id)
-        set_options(hass, config_entry, custom_tariffs=[])
-        result = await submit(hass, menu, {"next_step_id": step})
-        assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "no_custom_tariffs"
-        assert config_entry.options == {CONF_CUSTOM_TARIFFS: []}
+    set_options(hass, config_entry, custom_tariffs=[stored_tariff("Flat")])
+    menu = await hass.config_entries.options.async_init(config_entry.entry_id)
+    set_options(hass, config_entry, custom_tariffs=[])
+    result = await submit(hass, menu, {"next_step_id": step})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_custom_tariffs"
+    assert config_entry.options == {CONF_CUSTOM_TARIFFS: []}
 
 
 async def test_edit_aborts_when_the_picked_tariff_is_gone(
@@ -784,7 +789,7 @@ async def test_settings(hass: HomeAssistant, config_entry: MockConfigEntry) -> N
 
 
 def _cost_at(entry: MockConfigEntry, mpan: str, start: datetime) -> tuple[float, Decimal | None]:
-    columns = entry.runtime_data.engines[mpan].columns
+    columns = entry.runtime_data.updaters[mpan].columns
     index = columns.starts.index(int(start.timestamp()))
     return columns.kwh[index], columns.values[index]
 
@@ -794,7 +799,7 @@ async def test_saved_tariffs_reprice_the_loaded_entry(
 ) -> None:
     """Importing Flux re-prices the cached history with no API request."""
     coordinator = loaded_entry.runtime_data
-    assert isinstance(coordinator.engines[DEMO_IMPORT_MPAN].source, AccountPriceSource)
+    assert isinstance(coordinator.updaters[DEMO_IMPORT_MPAN].source, AccountPriceSource)
     fake_api.reset_counts()
     result = await run_step(
         hass, loaded_entry, "import_json", {"document": json.dumps(flux_document())}
@@ -803,7 +808,7 @@ async def test_saved_tariffs_reprice_the_loaded_entry(
     await settle(hass)
     assert fake_api.count() == 0
     for mpan in (DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN):
-        assert isinstance(coordinator.engines[mpan].source, CustomPriceSource)
+        assert isinstance(coordinator.updaters[mpan].source, CustomPriceSource)
     # 10 November is GMT: 03:00 UTC is in the 02:00-05:00 band, 17:00 in the peak.
     for hour, import_rate, export_rate in ((3, "0.18432", "0.07432"), (17, "0.43008", "0.32008")):
         start = datetime(2025, 11, 10, hour, tzinfo=UTC)
@@ -829,7 +834,7 @@ async def test_saved_tariffs_reprice_the_loaded_entry(
     # Back to the account's tariffs.
     result = await run_step(hass, loaded_entry, "tariff_source", {"custom_meters": []})
     await settle(hass)
-    assert isinstance(coordinator.engines[DEMO_IMPORT_MPAN].source, AccountPriceSource)
+    assert isinstance(coordinator.updaters[DEMO_IMPORT_MPAN].source, AccountPriceSource)
 
 
 # -- translations and pure helpers ----------------------------------------------------------

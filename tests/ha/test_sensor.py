@@ -23,11 +23,11 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.octopus_viz.api.local_time import local_midnight
 from custom_components.octopus_viz.const import DOMAIN
-from custom_components.octopus_viz.periods import iter_dates, local_midnight
+from custom_components.octopus_viz.history.periods import iter_dates
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_EXPORT_MPAN,
@@ -319,8 +319,7 @@ async def test_all_sensors_snapshot(
     entry.add_to_hass(hass)
     await _set_up(hass, freezer, entry)
     # Home Assistant's serializer: registry ids and state times become ANY, files in snapshots/.
-    ha_snapshot = snapshot.use_extension(HomeAssistantSnapshotExtension)
-    await snapshot_platform(hass, er.async_get(hass), ha_snapshot, entry.entry_id)
+    await snapshot_platform(hass, er.async_get(hass), snapshot, entry.entry_id)
 
     # Standing charges follow the import tariff per local day with readings.
     standing_id = _account_id(hass, entry, "standing_charges_yesterday")

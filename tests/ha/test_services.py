@@ -14,8 +14,9 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.octopus_viz.const import CONF_DIRECTION, CONF_METERS, DOMAIN
-from custom_components.octopus_viz.periods import iter_dates
+from custom_components.octopus_viz.api.models import CONF_DIRECTION
+from custom_components.octopus_viz.const import CONF_METERS, DOMAIN
+from custom_components.octopus_viz.history.periods import iter_dates
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
 from .conftest import FAKE_NOW, entry_data, settle

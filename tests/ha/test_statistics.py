@@ -10,14 +10,16 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.octopus_viz import engine as engine_module
+from custom_components.octopus_viz import meter as engine_module
 from custom_components.octopus_viz.const import (
-    CONF_CUSTOM_TARIFFS,
     CONF_STANDING_CHARGES_IN_COST,
-    CONF_TARIFF_SOURCE,
     DOMAIN,
 )
-from custom_components.octopus_viz.periods import day_bounds
+from custom_components.octopus_viz.history.periods import day_bounds
+from custom_components.octopus_viz.tariffs.keys import (
+    CONF_CUSTOM_TARIFFS,
+    CONF_TARIFF_SOURCE,
+)
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
 from .conftest import entry_data, settle

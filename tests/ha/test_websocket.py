@@ -18,8 +18,9 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
+from custom_components.octopus_viz.api.local_time import local_slot, slot_label
 from custom_components.octopus_viz.const import CONF_METERS, DOMAIN
-from custom_components.octopus_viz.periods import iter_dates, local_slot, slot_label
+from custom_components.octopus_viz.history.periods import iter_dates
 from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
 from .conftest import FAKE_NOW, entry_data, settle

@@ -1,0 +1,105 @@
+"""Pure update steps: merging fetched readings, re-pricing, hourly sums."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from hypothesis import given, settings, strategies as st
+
+from custom_components.octopus_viz.api.models import HalfHourReadings
+from custom_components.octopus_viz.history.columns import (
+    Columns,
+    Hourly,
+    hourly_energy,
+    hourly_money,
+    merge,
+    reprice,
+)
+
+H = 1800
+
+
+def flat(rate: str):  # type: ignore[no-untyped-def]
+    def price(starts: Sequence[int], kwh: Sequence[float]) -> list[Decimal | None]:
+        return [Decimal(repr(k)) * Decimal(rate) for k in kwh]
+
+    return price
+
+
+def test_merge_adds_revises_and_prices_only_changes() -> None:
+    columns = Columns([0, H, 2 * H], [1.0, 2.0, 3.0], [Decimal(1), Decimal(2), Decimal(3)])
+    fetched = HalfHourReadings([H, 2 * H, 3 * H], [2.0, 3.5, 1.0])
+    merged, first, changed = merge(columns, fetched, flat("0.5"))
+    assert merged.starts == [0, H, 2 * H, 3 * H]
+    assert merged.kwh == [1.0, 2.0, 3.5, 1.0]
+    # Unchanged readings keep their stored price; changed ones are priced again.
+    assert merged.values == [Decimal(1), Decimal(2), Decimal("1.75"), Decimal("0.5")]
+    assert first == 2
+    assert changed == Columns([2 * H, 3 * H], [3.5, 1.0], [Decimal("1.75"), Decimal("0.5")])
+    same, none, nothing = merge(merged, HalfHourReadings([H], [2.0]))
+    assert same is merged
+    assert none is None
+    assert len(nothing) == 0
+    assert merge(merged, HalfHourReadings([], []))[1] is None
+
+
+def test_merge_appends_newer_readings_priced() -> None:
+    """The backfill/poll path: everything is newer than the cache."""
+    columns = Columns([0], [1.0], [Decimal("0.5")])
+    merged, first, changed = merge(columns, HalfHourReadings([H, 2 * H], [2.0, 4.0]), flat("0.5"))
+    assert merged == Columns(
+        [0, H, 2 * H], [1.0, 2.0, 4.0], [Decimal("0.5"), Decimal(1), Decimal(2)]
+    )
+    assert first == 1
+    assert changed == Columns([H, 2 * H], [2.0, 4.0], [Decimal(1), Decimal(2)])
+    unpriced, _, _ = merge(Columns.empty(), HalfHourReadings([0], [1.0]))
+    assert unpriced.values == [None]
+
+
+def test_reprice_reports_first_and_all_changes() -> None:
+    columns = Columns([0, H, 2 * H], [1.0, 2.0, 4.0], [Decimal("0.5"), Decimal(1), Decimal(2)])
+    unchanged, first, changed = reprice(columns, flat("0.5"))
+    assert first is None
+    assert changed == {}
+    assert unchanged is columns
+    new, first, changed = reprice(columns, flat("0.25"), begin=1)
+    assert first == 1
+    assert changed == {H: Decimal("0.50"), 2 * H: Decimal("1.00")}
+    assert new.values[0] == Decimal("0.5")
+    assert reprice(columns, flat("1"), begin=3)[1] is None
+
+
+def test_hourly_sums_with_standing_charges() -> None:
+    day_start = int(datetime(2025, 1, 2, tzinfo=UTC).timestamp())  # GMT: local midnight
+    starts = [day_start - H, day_start, day_start + H, day_start + 2 * H]
+    columns = Columns(starts, [1.0, 2.0, 3.0, 4.0], [Decimal(1), None, Decimal(3), Decimal(4)])
+    energy = hourly_energy(columns, 2)
+    # Starting inside an hour starts at that hour's first half-hour.
+    assert energy == Hourly([day_start, day_start + 2 * H], [5.0, 4.0])
+    assert hourly_energy(columns, 4) == Hourly([], [])
+
+    def local_day(epoch: int) -> date | None:
+        return date(2025, 1, 2) if epoch == day_start else None
+
+    money = hourly_money(columns, 0, lambda _day: Decimal("0.5"), local_day)
+    assert money.values == [1.0, 3.5, 4.0]
+    assert hourly_money(columns, 0).values == [1.0, 3.0, 4.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 200), st.floats(0, 5, allow_nan=False), max_size=60),
+    st.dictionaries(st.integers(0, 200), st.floats(0, 5, allow_nan=False), max_size=60),
+)
+def test_merge_equals_dict_update(old: dict[int, float], new: dict[int, float]) -> None:
+    """Merging is a dict update: the newest value of every half-hour, in order."""
+    base = Columns([k * H for k in sorted(old)], [old[k] for k in sorted(old)], [None] * len(old))
+    merged, _, _ = merge(
+        base, HalfHourReadings([k * H for k in sorted(new)], [new[k] for k in sorted(new)])
+    )
+    expected = {**old, **new}
+    assert merged.starts == [k * H for k in sorted(expected)]
+    assert merged.kwh == [expected[k] for k in sorted(expected)]
+    assert abs(sum(hourly_energy(merged, 0).values) - sum(expected.values())) < 1e-9
