@@ -25,9 +25,10 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-import custom_components.octopus_viz as integration
-from custom_components.octopus_viz import config_flow
-from custom_components.octopus_viz.const import DOMAIN, ENV_API_URL
+from custom_components.octopus_viz import config_flow, coordinator
+from custom_components.octopus_viz.api.client import OctopusClient
+from custom_components.octopus_viz.api.const import ENV_API_URL
+from custom_components.octopus_viz.const import DOMAIN
 from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_API_KEY, FakeOctopus
 from fake_octopus.chaos import DEFAULT_WEIGHTS, RandomFaults
 from fake_octopus.publication import LatePublication, RevisionPlan
@@ -72,8 +73,8 @@ async def season_fake(
         slow_delay=3 * CLIENT_TIMEOUT,
     )
     # Every client the integration makes (setup, reauth) gives up after CLIENT_TIMEOUT.
-    client = partial(integration.OctopusClient, timeout=CLIENT_TIMEOUT)
-    monkeypatch.setattr(integration, "OctopusClient", client)
+    client = partial(OctopusClient, timeout=CLIENT_TIMEOUT)
+    monkeypatch.setattr(coordinator, "OctopusClient", client)
     monkeypatch.setattr(config_flow, "OctopusClient", client)
     async with fake:
         monkeypatch.setenv(ENV_API_URL, fake.url)

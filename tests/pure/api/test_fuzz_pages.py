@@ -21,11 +21,12 @@ from typing import Any, Self
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 import pytest
 
-from custom_components.octopus_viz.api import OctopusClient, OctopusError
+from custom_components.octopus_viz.api.client import OctopusClient
+from custom_components.octopus_viz.api.errors import OctopusError
 from tests.api_strategies import bodies, consumption_rows, rate_rows
 
 STRINGS = json.loads(
-    (Path(__file__).parents[2] / "custom_components/octopus_viz/strings.json").read_text()
+    (Path(__file__).parents[3] / "custom_components/octopus_viz/strings.json").read_text()
 )
 PERIOD_FROM = datetime(2024, 3, 30, 0, 0, tzinfo=UTC)
 PERIOD_TO = PERIOD_FROM + timedelta(days=2)

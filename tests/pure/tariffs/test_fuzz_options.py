@@ -15,8 +15,9 @@ from typing import Any
 
 from hypothesis import example, given, settings, strategies as st
 
-from custom_components.octopus_viz.models import Direction
-from custom_components.octopus_viz.tariff_options import (
+from custom_components.octopus_viz.api.models import Direction
+from custom_components.octopus_viz.tariffs import tariff_from_dict
+from custom_components.octopus_viz.tariffs.options import (
     FollowedMeter,
     OptionsError,
     TariffFields,
@@ -24,10 +25,9 @@ from custom_components.octopus_viz.tariff_options import (
     import_document,
     save_tariff,
 )
-from custom_components.octopus_viz.tariffs import tariff_from_dict
 
 STRINGS = json.loads(
-    (Path(__file__).parents[2] / "custom_components/octopus_viz/strings.json").read_text()
+    (Path(__file__).parents[3] / "custom_components/octopus_viz/strings.json").read_text()
 )
 FORM_ERRORS = set(STRINGS["options"]["error"])
 FIELDS = {"base", "name", "currency", "bands", "valid_from", "valid_until", "standing_charge"}
