@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+import json
 import os
 import random
+import sqlite3
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -131,7 +134,7 @@ class SeasonRun:
         """Reload the entry a random number of loop turns after the `after`-th request from
         now: inside a fetch, between fetch and cache write, or while statistics are written."""
         seen = 0
-        ticks = self.rng.randint(0, 60)
+        ticks = self.rng.randint(0, 400)
 
         def on_request(_request: RecordedRequest) -> None:
             nonlocal seen
@@ -150,9 +153,22 @@ class SeasonRun:
         await self.restart(kind)
 
     async def restart(self, kind: str) -> None:
-        """What a Home Assistant restart does to the integration: unload, set up again."""
+        """What a Home Assistant restart does to the integration: unload, set up again.
+
+        A restart while the cache on disk marks statistics as still to be written (readings
+        committed, statistics not yet) is counted as one in the middle of a write.
+        """
+        if kind == "mid-poll" and await self.hass.async_add_executor_job(self._writes_pending):
+            kind = "mid-write"
         self.figures.restarts[kind] += 1
         assert await self.hass.config_entries.async_reload(self.entry.entry_id)
+
+    def _writes_pending(self) -> bool:
+        """Whether the cache file holds a pending-statistics marker (read-only look)."""
+        path = self.hass.config.path(".storage", DOMAIN, f"{self.entry.entry_id}.sqlite3")
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT value FROM meta WHERE key LIKE 'pending:%'").fetchall()
+        return any(any(v is not None for v in json.loads(value).values()) for (value,) in rows)
 
     async def poll_at(self, moment: datetime) -> None:
         """Move the clock to `moment` and let whatever is due run to the end."""
@@ -201,7 +217,7 @@ class SeasonRun:
                 if self.rng.random() < 0.5:
                     await self.restart("between polls")
                 else:
-                    self.restart_during_next_requests(self.rng.randint(1, 4), "mid-poll")
+                    self.restart_during_next_requests(self.rng.randint(1, 8), "mid-poll")
             if hour == self.reauth_hour:
                 await self.give_new_key()
             await self.poll_at(moment)

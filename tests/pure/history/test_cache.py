@@ -36,3 +36,20 @@ def test_upsert_load_and_persist(tmp_path: Path) -> None:
     reopened.close()
     remove_cache_file(path)
     assert not path.exists()
+
+
+def test_cache_files_are_private(tmp_path: Path) -> None:
+    """A household's consumption: the file and its WAL are readable by the owner only, also
+    when the file was made with wider permissions before."""
+    path = tmp_path / "entry.sqlite3"
+    cache = ReadingCache(path)
+    cache.upsert("A", ([0], [0.5], [None]))
+    files = [path, path.with_name(path.name + "-wal")]
+    assert [p.stat().st_mode & 0o777 for p in files] == [0o600, 0o600]
+    cache.close()
+
+    path.chmod(0o644)
+    reopened = ReadingCache(path)
+    assert reopened.load("A")[1] == [0.5]
+    assert path.stat().st_mode & 0o777 == 0o600
+    reopened.close()
