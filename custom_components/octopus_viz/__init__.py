@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .card import async_register_card
+from .card import async_register_card, async_remove_resource
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry, async_create_coordinator, cache_path
 from .history.cache import remove_cache_file
@@ -46,3 +46,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) 
 async def async_remove_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -> None:
     """The account was removed: delete its cache file (statistics stay in the recorder)."""
     await hass.async_add_executor_job(remove_cache_file, cache_path(hass, entry.entry_id))
+    others = [e for e in hass.config_entries.async_entries(DOMAIN) if e.entry_id != entry.entry_id]
+    if not others:
+        await async_remove_resource(hass)

@@ -1,4 +1,4 @@
-"""Websocket commands feeding the card: the 48-slot profile and the days x slots heatmap.
+"""Websocket commands feeding the card: profile, heatmap, daily totals, import with export.
 
 Answers come from the in-memory snapshot (no I/O); a year answers in a few milliseconds.
 """
@@ -21,6 +21,7 @@ from probatio.markers import Marker
 from .api.local_time import local_today
 from .const import DOMAIN
 from .helpers import resolve_entry
+from .history.card_queries import anchored_today, combined, daily
 from .history.periods import PeriodKind
 from .history.queries import (
     Flow,
@@ -38,6 +39,8 @@ _QUERY: dict[str | Marker, Any] = {
     probatio.Optional("end"): cv.date,
     probatio.Optional("direction", default="import"): probatio.In(["import", "export", "net"]),
     probatio.Optional("unit", default="kwh"): probatio.In(["kwh", "money"]),
+    # "latest": named periods end at the newest reading (the card's default), not today.
+    probatio.Optional("anchor", default="today"): probatio.In(["today", "latest"]),
 }
 
 type Builder = Callable[..., dict[str, Any]]
@@ -51,8 +54,11 @@ def _answer(
 ) -> None:
     try:
         entry = resolve_entry(hass, msg.get("entry_id"))
+        today = local_today(dt_util.utcnow())
+        if msg["anchor"] == "latest":
+            today = anchored_today(entry.runtime_data.data, today, msg.get("period"))
         start, end = resolve_period(
-            local_today(dt_util.utcnow()),
+            today,
             msg.get("period"),
             msg.get("start"),  # cv.date has already made dates of them
             msg.get("end"),
@@ -96,6 +102,25 @@ def ws_heatmap(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str,
     _answer(hass, connection, msg, heatmap)
 
 
+@websocket_command({probatio.Required("type"): f"{DOMAIN}/daily", **_QUERY})
+@callback
+def ws_daily(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    """One total per day of a period."""
+    _answer(hass, connection, msg, daily)
+
+
+@websocket_command({probatio.Required("type"): f"{DOMAIN}/combined", **_QUERY})
+@callback
+def ws_combined(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    """Import, export and net of the 48 slots of a period (the direction is ignored)."""
+    _answer(
+        hass,
+        connection,
+        msg,
+        lambda data, start, end, _flow, unit: combined(data, start, end, unit),
+    )
+
+
 @websocket_command({probatio.Required("type"): f"{DOMAIN}/entries"})
 @callback
 def ws_entries(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
@@ -117,4 +142,6 @@ def async_setup_websocket(hass: HomeAssistant) -> None:
     """Register the commands (once, in async_setup)."""
     websocket_api.async_register_command(hass, ws_profile)
     websocket_api.async_register_command(hass, ws_heatmap)
+    websocket_api.async_register_command(hass, ws_daily)
+    websocket_api.async_register_command(hass, ws_combined)
     websocket_api.async_register_command(hass, ws_entries)

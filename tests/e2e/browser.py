@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from playwright.async_api import ConsoleMessage, Error, Page, Request, async_playwright
 import pytest
@@ -73,14 +74,21 @@ async def _joined_executor_threads() -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def open_page(log: BrowserLog) -> AsyncIterator[Page]:
-    """A fresh headless chromium page (call `require_chromium` first)."""
+async def open_page(
+    log: BrowserLog,
+    service_workers: Literal["allow", "block"] = "allow",
+    extra_args: tuple[str, ...] = (),
+) -> AsyncIterator[Page]:
+    """A fresh headless chromium page (call `require_chromium` first); with service workers
+    blocked, routes see every request (a worker would answer some itself)."""
     async with _joined_executor_threads(), async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *extra_args]
         )
         try:
-            context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+            context = await browser.new_context(
+                viewport={"width": 1280, "height": 1000}, service_workers=service_workers
+            )
             page = await context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
 

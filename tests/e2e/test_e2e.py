@@ -27,6 +27,7 @@ from fake_octopus import (
 )
 from tests.ha.stats_helpers import expected_day
 
+from . import card_ui
 from .browser import BrowserLog, log_in, open_page, require_chromium
 from .checks import (
     EXPORT,
@@ -185,17 +186,17 @@ async def test_sensors(e2e: E2E) -> None:
 
 
 async def test_card_module_is_served_and_loaded(e2e: E2E) -> None:
-    """The frontend's page loads the card's module (no Lovelace resource needed)."""
+    """Every page imports the card's module, and dashboards get it as a Lovelace resource."""
     page = await e2e.rest.get_text("/")
-    assert f"{CARD_URL}?v=" in page
+    assert f'import("{CARD_URL}")' in page
     script = await e2e.rest.get_text(CARD_URL)
     assert 'customElements.define("octopus-viz-card"' in script
+    assert "./card.js" in script  # ES modules, served from the same versioned path
+    await e2e.rest.get_text(CARD_URL.replace("octopus-viz-card.js", "views/heatmap.js"))
+    resources = await e2e.ws.call("lovelace/resources")
+    assert [(r["type"], r["url"]) for r in resources] == [("module", CARD_URL)]
 
 
-DASHBOARD = "octopus-e2e"
-# The fake's data end on 2025-11-20 while Home Assistant's clock is later: a custom period.
-CARD_PERIOD = {"period": "custom", "start": "2025-10-01", "end": "2025-11-19"}
-CARD_DAYS = 50
 HEATMAP_DAY = date(2025, 11, 10)
 SHOW_ENERGY_DAY = """day => {
     const energy = document.querySelector("home-assistant")?.hass?.connection?._energy_dashboard;
@@ -205,47 +206,6 @@ SHOW_ENERGY_DAY = """day => {
     energy.refresh();
     return true;
 }"""
-# True once every card shows a chart, an error or the empty state (not "Loading...").
-CARDS_SETTLED = """cards => cards.every(c => c.shadowRoot && c.shadowRoot.querySelector(
-    "svg.profile, svg.heatmap, .state.error, .state.empty"))"""
-READ_CARD = """card => {
-    const root = card.shadowRoot;
-    const values = sel => [...root.querySelectorAll(sel)].map(e => e.dataset.value);
-    return {
-        states: [...root.querySelectorAll(".state")].map(e => e.className + ": " + e.textContent),
-        slots: values("svg.profile g.slot"),
-        bars: root.querySelectorAll("svg.profile rect.bar").length,
-        rows: [...root.querySelectorAll("svg.heatmap g.row")].map(r => ({
-            date: r.dataset.date,
-            values: [...r.querySelectorAll("rect.cell")].map(c => c.dataset.value),
-        })),
-    };
-}"""
-
-
-async def _create_card_dashboard(e2e: E2E) -> None:
-    """A storage-mode dashboard holding the card twice: profile and heatmap."""
-    await e2e.ws.call(
-        "lovelace/dashboards/create",
-        url_path=DASHBOARD,
-        title="Octopus e2e",
-        icon="mdi:flash",
-        show_in_sidebar=True,
-        require_admin=False,
-        mode="storage",
-    )
-    cards = [
-        {"type": "custom:octopus-viz-card", **CARD_PERIOD},
-        {"type": "custom:octopus-viz-card", "view": "heatmap", **CARD_PERIOD},
-    ]
-    await e2e.ws.call(
-        "lovelace/config/save",
-        url_path=DASHBOARD,
-        config={
-            "title": "Octopus e2e",
-            "views": [{"title": "Octopus", "path": "octopus", "cards": cards}],
-        },
-    )
 
 
 def _numbers(values: list[str]) -> list[float]:
@@ -253,16 +213,17 @@ def _numbers(values: list[str]) -> list[float]:
 
 
 async def test_browser_energy_dashboard_and_card(e2e: E2E) -> None:
-    """Log in through the form; the Energy dashboard and the card show the fake's data.
+    """Log in through the form; the Energy dashboard and the cards show the fake's data.
 
-    Checks: the Energy dashboard's totals of a known day, the card module loaded by the
-    integration itself, 48 profile bars, a 50-day heatmap whose row of a known day adds up to
-    the fake's kWh, no error/empty state, and no console error mentioning the card.
+    Checks: the Energy dashboard's totals of a known day; the cards: 48 profile bars, a 50-day
+    heatmap whose row of a known day adds up to the fake's kWh, 50 daily bars, the bare card
+    on the 30 days before the newest reading; no error or empty state; no console error
+    mentioning the card.
     """
     await wait_for_backfill(e2e)
     if "energy_prefs" not in e2e.done:
         await save_energy_prefs(e2e)
-    await _create_card_dashboard(e2e)
+    await card_ui.create_card_dashboard(e2e)
     require_chromium()
     day_kwh, _money = expected_day(e2e.fake, DEMO_IMPORT_MPAN, HEATMAP_DAY)
     log = BrowserLog()
@@ -282,30 +243,108 @@ async def test_browser_energy_dashboard_and_card(e2e: E2E) -> None:
             await page.wait_for_timeout(1000)  # let the charts finish drawing
             await page.screenshot(path=e2e.output / "energy.png")
 
-            await page.goto(f"{e2e.hass.url}/{DASHBOARD}/octopus")
-            cards = page.locator("octopus-viz-card")
-            await cards.nth(1).wait_for()
-            # Loaded by the integration (frontend.add_extra_js_url): no Lovelace resource added.
-            assert await page.evaluate("!!customElements.get('octopus-viz-card')")
+            await page.goto(f"{e2e.hass.url}/{card_ui.DASHBOARD}/{card_ui.VIEW_PATH}")
+            cards = await card_ui.read_cards(page)
+            profile, heatmap, daily, bare = (card_ui.card_of(cards, i) for i in range(4))
             assert any(CARD_URL in url for url in log.requested), log.requested
-            # Drawn once the data arrived: 48 profile slots, 50 heatmap rows (or a state).
-            await page.wait_for_function(CARDS_SETTLED, arg=await cards.element_handles())
             await page.screenshot(path=e2e.output / "card.png", full_page=True)
-            profile = await cards.nth(0).evaluate(READ_CARD)
-            heatmap = await cards.nth(1).evaluate(READ_CARD)
     finally:
         log.dump(e2e.output / "browser-console.txt")
 
-    assert profile["states"] == [], profile["states"]
-    assert heatmap["states"] == [], heatmap["states"]
-    assert len(profile["slots"]) == 48
+    for card in (profile, heatmap, daily, bare):
+        assert card["states"] == [], card["states"]
     assert len(_numbers(profile["slots"])) == 48
     assert profile["bars"] == 48
-    assert len(heatmap["rows"]) == CARD_DAYS
+    assert heatmap["painted"]
+    assert len(heatmap["rows"]) == card_ui.CARD_DAYS
     assert all(len(row["values"]) == 48 for row in heatmap["rows"])
-    # The heatmap's row of a plain day adds up to the fake's kWh for that day.
+    # The heatmap's row of a plain day adds up to the fake's kWh for that day, and so does
+    # that day's bar of the daily totals.
     [row] = [r for r in heatmap["rows"] if r["date"] == HEATMAP_DAY.isoformat()]
-    assert sum(_numbers(row["values"])) == pytest.approx(day_kwh, abs=1e-6)
+    assert sum(v for v in row["values"] if v is not None) == pytest.approx(day_kwh, abs=1e-6)
+    assert len(daily["days"]) == card_ui.CARD_DAYS
+    day_index = (HEATMAP_DAY - date(2025, 10, 1)).days
+    assert float(daily["days"][day_index]) == pytest.approx(day_kwh, abs=1e-3)
+    # `type: custom:octopus-viz-card` alone: the 30 days up to the newest reading.
+    assert len(_numbers(bare["slots"])) == 48
+    assert (bare["start"], bare["end"]) == ("2025-10-21", "2025-11-19")
+    assert not log.about("octopus"), log.about("octopus")
+
+
+STALE_PAGE_ARGS = ("--disable-features=LocalNetworkAccessChecks",)
+
+
+async def test_card_survives_a_page_cached_before_the_integration(e2e: E2E) -> None:
+    """Cold reload of a page that lacks the card's module (a stale service-worker copy): the
+    Lovelace resource still brings the card; without the resource, the frontend shows its
+    "Configuration error" cards ("Custom element doesn't exist"), so this check catches the
+    race of issue 19."""
+    await wait_for_backfill(e2e)
+    await card_ui.create_card_dashboard(e2e)
+    require_chromium()
+    log = BrowserLog()
+    try:
+        # A page answered by the test's route counts as "public" for Chromium, which would then
+        # refuse its websocket to 127.0.0.1 (local network access): not what a user's SW does.
+        async with open_page(log, service_workers="block", extra_args=STALE_PAGE_ARGS) as page:
+            await page.add_init_script(card_ui.RECORD_ERROR_CARDS)
+            await log_in(page, e2e.hass.url)
+            # A cold load of the dashboard: the module is imported by the page itself, so the
+            # element is defined before the dashboard asks for it (no error card at all).
+            await page.goto(f"{e2e.hass.url}/{card_ui.DASHBOARD}/{card_ui.VIEW_PATH}")
+            cards = await card_ui.read_cards(page)
+            assert all(card["states"] == [] for card in cards), cards
+            errors = await page.evaluate("[window.errorCards, window.cardDefinedAt]")
+            assert errors[0] == [], errors
+            # A page without the import: the resource brings the card within the frontend's
+            # grace period (an error card is made but never shown, then rebuilt).
+            cards = await card_ui.open_stale_dashboard(page, e2e)
+            assert all(card["states"] == [] for card in cards), cards
+            await page.wait_for_timeout(card_ui.ERROR_GRACE_MS)
+            await expect(page.locator(card_ui.ERROR_CARD)).to_have_count(0)
+
+            # The control: the same stale page without our resource shows the error.
+            [resource] = await e2e.ws.call("lovelace/resources")
+            await e2e.ws.call("lovelace/resources/delete", resource_id=resource["id"])
+            try:
+                await page.reload()
+                errors = page.locator(card_ui.ERROR_CARD)
+                await expect(errors).to_have_count(len(card_ui.CARDS))
+                await expect(errors.first).to_contain_text("Configuration error")
+            finally:
+                await e2e.ws.call("lovelace/resources/create", res_type="module", url=CARD_URL)
+    finally:
+        log.dump(e2e.output / "browser-console-cold.txt")
+
+
+async def test_card_picker_and_visual_editor(e2e: E2E) -> None:
+    """The card is found in the UI's card picker and configured in its visual editor."""
+    await wait_for_backfill(e2e)
+    if "energy_prefs" not in e2e.done:
+        await save_energy_prefs(e2e)
+    require_chromium()
+    await card_ui.create_card_dashboard(e2e)
+    await card_ui.save_cards(e2e, [])
+    log = BrowserLog()
+    try:
+        async with open_page(log) as page:
+            await log_in(page, e2e.hass.url)
+            try:
+                await card_ui.add_card_through_the_picker(page, e2e)
+            finally:
+                await page.screenshot(path=e2e.output / "card-picker.png", full_page=True)
+    finally:
+        log.dump(e2e.output / "browser-console-editor.txt")
+    assert await card_ui.saved_cards(e2e) == [
+        {
+            "type": "custom:octopus-viz-card",
+            "view": "daily",
+            "period": "last_30_days",
+            "title": "Picked in the UI",
+            "anchor": "today",
+            "direction": "export",
+        }
+    ]
     assert not log.about("octopus"), log.about("octopus")
 
 

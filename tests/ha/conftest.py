@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 import logging
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -18,6 +19,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+import custom_components.octopus_viz as package
+from custom_components.octopus_viz import coordinator as coordinator_module
 from custom_components.octopus_viz.api import client as api_module
 from custom_components.octopus_viz.api.const import ENV_API_URL
 from custom_components.octopus_viz.api.models import (
@@ -51,6 +54,24 @@ def auto_enable(recorder_mock: object, enable_custom_integrations: None) -> None
 
     recorder_mock must be requested before anything that creates `hass`.
     """
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its caches in its own folder.
+
+    The test plugin's config folder is shared by every run on the machine (it lives in the
+    venv), so caches written there outlive the test and a fixed entry id would read another
+    run's file. A restart inside one test still finds its cache (same folder).
+    """
+    folder = tmp_path / "octopus_viz"
+
+    def _cache_path(_hass: HomeAssistant, entry_id: str) -> Path:
+        return folder / f"{entry_id}.sqlite3"
+
+    monkeypatch.setattr(coordinator_module, "cache_path", _cache_path)
+    monkeypatch.setattr(package, "cache_path", _cache_path)
+    return folder
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -36,6 +37,19 @@ async def test_setup_backfills_and_unloads(
     assert got.count == 48
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_removing_the_entry_deletes_its_cache(
+    hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry, cache_dir: Path
+) -> None:
+    """The cache file is written under the entry's id and goes with the entry."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    cache = cache_dir / f"{config_entry.entry_id}.sqlite3"
+    assert cache.is_file()
+    assert await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert not cache.exists()
 
 
 async def test_bad_key_at_setup_starts_reauth(
