@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 import json
 import os
+from pathlib import Path
 import random
 import sqlite3
 from typing import Any
@@ -91,13 +92,15 @@ class SeasonRun:
         entry: MockConfigEntry,
         freezer: FrozenDateTimeFactory,
         settings: SeasonSettings,
+        cache_dir: Path,
     ) -> None:
-        """Draw the season's plan from the seed."""
+        """Draw the season's plan from the seed; `cache_dir` holds the entry's cache file."""
         self.hass = hass
         self.fake = fake
         self.entry = entry
         self.freezer = freezer
         self.settings = settings
+        self.cache_file = cache_dir / f"{entry.entry_id}.sqlite3"
         self.figures = Figures()
         self.rng = random.Random(settings.seed)
         hours = settings.days * 24
@@ -164,9 +167,13 @@ class SeasonRun:
         assert await self.hass.config_entries.async_reload(self.entry.entry_id)
 
     def _writes_pending(self) -> bool:
-        """Whether the cache file holds a pending-statistics marker (read-only look)."""
-        path = self.hass.config.path(".storage", DOMAIN, f"{self.entry.entry_id}.sqlite3")
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        """Whether the cache file holds a pending-statistics marker."""
+        path = self.cache_file
+        if not path.exists():
+            return False
+        # Not mode=ro: a WAL database whose last connection closed has no -shm file, which a
+        # read-only connection cannot create. Only read here.
+        with contextlib.closing(sqlite3.connect(path)) as db:
             rows = db.execute("SELECT value FROM meta WHERE key LIKE 'pending:%'").fetchall()
         return any(any(v is not None for v in json.loads(value).values()) for (value,) in rows)
 

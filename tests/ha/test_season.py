@@ -92,6 +92,7 @@ async def test_season(
     season_fake: tuple[FakeOctopus, SeasonSettings],
     caplog: pytest.LogCaptureFixture,
     pytestconfig: pytest.Config,
+    cache_dir: Path,
 ) -> None:
     """Nothing lost, nothing counted twice, costs exact, the key never shown."""
     caplog.set_level(logging.DEBUG)
@@ -106,7 +107,7 @@ async def test_season(
         data=entry_data(history.isoformat()),
     )
     entry.add_to_hass(hass)
-    season = SeasonRun(hass, fake, entry, freezer, settings)
+    season = SeasonRun(hass, fake, entry, freezer, settings, cache_dir)
     keys = (DEMO_API_KEY, season.new_key)
     logged = 0
 
@@ -172,7 +173,7 @@ async def test_season(
     for what, text in texts.items():
         for key in keys:
             assert key not in text, f"the API key is in the {what}"
-    cache_files = await hass.async_add_executor_job(_cache_files, hass, entry.entry_id)
+    cache_files = await hass.async_add_executor_job(_cache_files, cache_dir, entry.entry_id)
     assert cache_files
     for name, (content, mode) in cache_files.items():
         assert all(key.encode() not in content for key in keys), name
@@ -203,9 +204,8 @@ def _by_endpoint(fake: FakeOctopus) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _cache_files(hass: HomeAssistant, entry_id: str) -> dict[str, tuple[bytes, int]]:
+def _cache_files(folder: Path, entry_id: str) -> dict[str, tuple[bytes, int]]:
     """The entry's cache files (database, WAL, shared memory): content and permission bits."""
-    folder = Path(hass.config.path(".storage", DOMAIN))
     return {
         path.name: (path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
         for path in sorted(folder.glob(f"{entry_id}.*"))
