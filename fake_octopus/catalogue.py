@@ -11,11 +11,11 @@ from functools import partial
 import re
 
 from .clock import LONDON, ceil_index, local_date, local_midnight, local_wall_to_utc
+from .families import BAND_KINDS, family_series
 from .prices import (
     FLUX_BANDS,
     NON_DIRECT_DEBIT_EXTRA,
     OUTGOING_FIXED,
-    REGIONS,
     agile_import,
     agile_outgoing,
     agile_standing,
@@ -23,6 +23,8 @@ from .prices import (
     economy7_night,
     flux_export,
     flux_import,
+    gas_variable_standing,
+    gas_variable_unit,
     quarter_of,
     quarter_start,
     variable_standing,
@@ -36,20 +38,12 @@ from .series import (
     RateEntry,
     RateSeries,
 )
+from .specs import PRODUCTS, Kind, ProductSpec
+
+__all__ = ["PRODUCTS", "Kind", "ProductSpec"]
 
 DIRECT_DEBIT = "DIRECT_DEBIT"
 NON_DIRECT_DEBIT = "NON_DIRECT_DEBIT"
-
-
-class Kind(StrEnum):
-    """How a product's rates are generated."""
-
-    VARIABLE = "variable"
-    FLUX_IMPORT = "flux_import"
-    FLUX_EXPORT = "flux_export"
-    AGILE_IMPORT = "agile_import"
-    AGILE_OUTGOING = "agile_outgoing"
-    OUTGOING_FIXED = "outgoing_fixed"
 
 
 class RateType(StrEnum):
@@ -61,107 +55,21 @@ class RateType(StrEnum):
     STANDING = "standing-charges"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProductSpec:
-    """A product of the catalogue."""
-
-    code: str
-    kind: Kind
-    full_name: str
-    display_name: str
-    description: str
-    direction: str
-    available_from: date
-    is_variable: bool
-    is_tracker: bool = False
-    term: int | None = None
-    dual_register: bool = False
-
-
-PRODUCTS: dict[str, ProductSpec] = {
-    spec.code: spec
-    for spec in (
-        ProductSpec(
-            code="VAR-22-11-01",
-            kind=Kind.VARIABLE,
-            full_name="Flexible Octopus November 2022 v1",
-            display_name="Flexible Octopus",
-            description="Flexible Octopus prices follow wholesale costs and the price cap.",
-            direction="IMPORT",
-            available_from=date(2022, 11, 1),
-            is_variable=True,
-            dual_register=True,
-        ),
-        ProductSpec(
-            code="FLUX-IMPORT-23-02-14",
-            kind=Kind.FLUX_IMPORT,
-            full_name="Octopus Flux Import February 2023 v1",
-            display_name="Octopus Flux Import",
-            description="Cheaper 02:00-05:00, pricier 16:00-19:00: for solar and battery homes.",
-            direction="IMPORT",
-            available_from=date(2023, 2, 14),
-            is_variable=True,
-        ),
-        ProductSpec(
-            code="FLUX-EXPORT-23-02-14",
-            kind=Kind.FLUX_EXPORT,
-            full_name="Octopus Flux Export February 2023 v1",
-            display_name="Octopus Flux Export",
-            description="Export rates that pay most between 16:00 and 19:00.",
-            direction="EXPORT",
-            available_from=date(2023, 2, 14),
-            is_variable=True,
-        ),
-        ProductSpec(
-            code="AGILE-24-10-01",
-            kind=Kind.AGILE_IMPORT,
-            full_name="Agile Octopus October 2024 v1",
-            display_name="Agile Octopus",
-            description="Half-hourly prices following the wholesale market, published a day ahead.",
-            direction="IMPORT",
-            available_from=date(2024, 10, 1),
-            is_variable=True,
-            term=12,
-        ),
-        ProductSpec(
-            code="AGILE-OUTGOING-19-05-13",
-            kind=Kind.AGILE_OUTGOING,
-            full_name="Agile Outgoing Octopus May 2019",
-            display_name="Agile Outgoing Octopus",
-            description="Half-hourly export prices that follow the wholesale market.",
-            direction="EXPORT",
-            available_from=date(2019, 5, 13),
-            is_variable=True,
-            term=12,
-        ),
-        ProductSpec(
-            code="OUTGOING-FIX-12M-19-05-13",
-            kind=Kind.OUTGOING_FIXED,
-            full_name="Outgoing Octopus Fixed 12 month v1",
-            display_name="Outgoing Octopus",
-            description="A fixed price for every kWh exported.",
-            direction="EXPORT",
-            available_from=date(2019, 5, 13),
-            is_variable=False,
-            term=12,
-        ),
-    )
-}
-
 # Agile rows are served from this day even for the older Outgoing product: nothing needs earlier
 # half-hourly history and it keeps counts (hence paging) reasonable.
 AGILE_ROWS_FROM = date(2024, 10, 1)
-_TARIFF_RE = re.compile(r"^E-(1R|2R)-(?P<product>[A-Z0-9-]+)-(?P<region>[A-P])$")
+_TARIFF_RE = re.compile(r"^(?P<fuel>[EG])-(1R|2R)-(?P<product>[A-Z0-9-]+)-(?P<region>[A-P])$")
 
 
 @dataclass(frozen=True, slots=True)
 class Tariff:
-    """A parsed tariff code such as E-1R-AGILE-24-10-01-C."""
+    """A parsed tariff code such as E-1R-AGILE-24-10-01-C (or G-1R-VAR-22-11-01-C for gas)."""
 
     code: str
     dual_register: bool
     product: ProductSpec
     region: str
+    gas: bool = False
 
 
 def parse_tariff(product_code: str, tariff_code: str) -> Tariff | None:
@@ -170,10 +78,13 @@ def parse_tariff(product_code: str, tariff_code: str) -> Tariff | None:
     spec = PRODUCTS.get(product_code)
     if match is None or spec is None or match["product"] != product_code:
         return None
-    dual = match[1] == "2R"
-    if match["region"] not in REGIONS or (dual and not spec.dual_register):
+    dual = match[2] == "2R"
+    gas = match["fuel"] == "G"
+    if match["region"] not in spec.regions or (dual and not spec.dual_register):
         return None
-    return Tariff(tariff_code, dual, spec, match["region"])
+    if gas and (dual or not spec.gas):
+        return None
+    return Tariff(tariff_code, dual, spec, match["region"], gas)
 
 
 def tariff_from_code(tariff_code: str) -> Tariff | None:
@@ -224,6 +135,9 @@ def rate_series(tariff: Tariff, rate_type: RateType, now: datetime) -> RateSerie
     now_quarter = quarter_of(local_date(now))
     if kind is Kind.VARIABLE:
         both = (DIRECT_DEBIT, NON_DIRECT_DEBIT)
+        if tariff.gas:
+            gas_fn = gas_variable_standing if rate_type is RateType.STANDING else gas_variable_unit
+            return _quarterly(None, now_quarter, partial(_by_region, gas_fn, region), both)
         value_fn = {
             RateType.STANDARD: variable_unit,
             RateType.DAY: economy7_day,
@@ -231,9 +145,14 @@ def rate_series(tariff: Tariff, rate_type: RateType, now: datetime) -> RateSerie
             RateType.STANDING: variable_standing,
         }[rate_type]
         return _quarterly(None, now_quarter, partial(_by_region, value_fn, region), both)
+    first = tariff.product.available_from
+    if kind in BAND_KINDS or kind in (Kind.TRACKER, Kind.FIXED):
+        # Published a day ahead, like Flux.
+        last_day = local_date(now) + timedelta(days=1)
+        standing = rate_type is RateType.STANDING
+        return family_series(kind, region, first, last_day, standing=standing)
     if rate_type is RateType.STANDING:
         return _standing_series(tariff, now, now_quarter)
-    first = tariff.product.available_from
     if kind in (Kind.FLUX_IMPORT, Kind.FLUX_EXPORT):
         price = flux_import if kind is Kind.FLUX_IMPORT else flux_export
         last_day = local_date(now) + timedelta(days=1)  # published a day ahead

@@ -15,6 +15,7 @@ import random
 
 from .clock import DAY_SECONDS, HALF_HOUR, ceil_index, to_index, utc_offset_seconds
 from .demo import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, EXPORT_HISTORY_START
+from .gas import GasUnit, gas_value
 
 _SLOTS_PER_DAY = DAY_SECONDS // HALF_HOUR
 _PEAK_SOLAR_KWH = 2.1  # a ~4.5 kWp array on a clear midsummer half hour
@@ -82,15 +83,22 @@ def simulate_day(epoch_day: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
 
 
 class ConsumptionModel:
-    """The readings served per MPAN, with revisions layered over the simulation."""
+    """The readings served per MPAN (or gas MPRN), with revisions layered over the simulation."""
 
     def __init__(self, history_start: datetime) -> None:
         """Set where each MPAN's data begins (export started later than import)."""
+        self._history_start = history_start
         self._first_index = {
             DEMO_IMPORT_MPAN: ceil_index(history_start),
             DEMO_EXPORT_MPAN: ceil_index(max(history_start, EXPORT_HISTORY_START)),
         }
+        self._gas_units: dict[str, GasUnit] = {}
         self._revisions: dict[tuple[str, int], float] = {}
+
+    def add_gas(self, mprn: str, unit: GasUnit) -> None:
+        """Serve gas readings for an MPRN (in m³ or kWh) from the start of the history."""
+        self._first_index[mprn] = ceil_index(self._history_start)
+        self._gas_units[mprn] = unit
 
     def has_data(self, mpan: str) -> bool:
         """True for the MPANs that carry readings."""
@@ -101,10 +109,12 @@ class ConsumptionModel:
         return self._first_index[mpan]
 
     def value(self, mpan: str, index: int) -> float:
-        """The kWh served for a half hour (a revision if one was made)."""
+        """The kWh (or gas m³) served for a half hour (a revision if one was made)."""
         revised = self._revisions.get((mpan, index))
         if revised is not None:
             return revised
+        if (unit := self._gas_units.get(mpan)) is not None:
+            return gas_value(index, unit)
         epoch_day, slot = divmod(index, _SLOTS_PER_DAY)
         imports, exports = simulate_day(epoch_day)
         return imports[slot] if mpan == DEMO_IMPORT_MPAN else exports[slot]
@@ -117,7 +127,7 @@ class ConsumptionModel:
 def index_of_start(mpan: str, start: datetime, model: ConsumptionModel) -> int:
     """Validate a public-API half-hour start and return its index."""
     if not model.has_data(mpan):
-        msg = f"{mpan} is not a demo MPAN with readings"
+        msg = f"{mpan} is not a demo MPAN or MPRN with readings"
         raise ValueError(msg)
     if start.tzinfo is None:
         msg = "start must be timezone-aware"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
+
+from .gas import GasMeterPoint
 
 DEMO_API_KEY: Final = "sk_live_demo_octopus_viz_0000"
 DEMO_ACCOUNT_NUMBER: Final = "A-DEMO0001"
@@ -24,6 +27,13 @@ METER_HAS_DATA: Final[dict[tuple[str, str], bool]] = {
     (DEMO_IMPORT_MPAN, DEMO_OLD_SERIAL): False,
     (DEMO_EXPORT_MPAN, DEMO_SERIAL): True,
     (DEMO_OLD_PROPERTY_MPAN, DEMO_OLD_PROPERTY_SERIAL): False,
+}
+
+# The region (grid supply point group) of each demo meter point: London.
+DEMO_GSP: Final[dict[str, str]] = {
+    DEMO_IMPORT_MPAN: "_C",
+    DEMO_EXPORT_MPAN: "_C",
+    DEMO_OLD_PROPERTY_MPAN: "_E",
 }
 
 # Agreements with the timestamps written as the real API mixes them (`Z` and `+01:00`).
@@ -52,8 +62,9 @@ def _single_register() -> list[dict[str, Any]]:
     return [{"identifier": "1", "rate": "STANDARD", "is_settlement_register": True}]
 
 
-def account_payload() -> dict[str, Any]:
-    """The account as GET /v1/accounts/{number}/ returns it (a fresh dict per call)."""
+def account_payload(gas_points: Iterable[GasMeterPoint] = ()) -> dict[str, Any]:
+    """The account as GET /v1/accounts/{number}/ returns it (a fresh dict per call), with the
+    current property's gas meter points."""
     old_property = {
         "id": 1_000_101,
         "moved_in_at": "2019-08-02T00:00:00+01:00",
@@ -115,6 +126,6 @@ def account_payload() -> dict[str, Any]:
                 "is_export": True,
             },
         ],
-        "gas_meter_points": [],
+        "gas_meter_points": [point.payload() for point in gas_points],
     }
     return {"number": DEMO_ACCOUNT_NUMBER, "properties": [old_property, current_property]}

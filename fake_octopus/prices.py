@@ -36,6 +36,22 @@ _CAP_LEVELS: dict[int, tuple[str, str]] = {
     2025 * 4 + 2: ("24.5048", "49.4190"),
     2025 * 4 + 3: ("25.0952", "49.7048"),
 }
+# Gas under the same caps: (unit rate p/kWh, standing charge p/day) exc VAT, region C.
+_GAS_CAP_LEVELS: dict[int, tuple[str, str]] = {
+    2022 * 4 + 3: ("9.8095", "26.8095"),
+    2023 * 4 + 0: ("9.8095", "26.8095"),
+    2023 * 4 + 1: ("9.8095", "26.8095"),
+    2023 * 4 + 2: ("7.1524", "27.7238"),
+    2023 * 4 + 3: ("6.5619", "28.2095"),
+    2024 * 4 + 0: ("7.0667", "28.1905"),
+    2024 * 4 + 1: ("5.7524", "29.9333"),
+    2024 * 4 + 2: ("5.2190", "30.1429"),
+    2024 * 4 + 3: ("5.9429", "30.1524"),
+    2025 * 4 + 0: ("6.0381", "30.1429"),
+    2025 * 4 + 1: ("6.6571", "31.1143"),
+    2025 * 4 + 2: ("6.0286", "28.4000"),
+    2025 * 4 + 3: ("5.9905", "32.4095"),
+}
 _FOUR = Decimal("0.0001")
 _TWO = Decimal("0.01")
 
@@ -63,6 +79,20 @@ def _cap_level(quarter: int) -> tuple[Decimal, Decimal]:
     unit = Decimal(str(round(24.5 + 1.6 * math.sin(quarter * 1.3), 4)))
     standing = Decimal(str(round(50.0 + 3.0 * math.cos(quarter * 0.9), 4)))
     return unit, standing
+
+
+def gas_variable_unit(quarter: int, region: str) -> Decimal:
+    """Variable gas unit price (direct debit), p/kWh; a gentle wave outside the table."""
+    known = _GAS_CAP_LEVELS.get(quarter)
+    unit = Decimal(known[0]) if known else Decimal(str(round(6.2 + 0.5 * math.sin(quarter), 4)))
+    return (unit + _region_shift(region, "0.03")).quantize(_FOUR)
+
+
+def gas_variable_standing(quarter: int, region: str) -> Decimal:
+    """Variable gas standing charge (direct debit), p/day."""
+    known = _GAS_CAP_LEVELS.get(quarter)
+    day = Decimal(known[1]) if known else Decimal(str(round(30.0 + 1.5 * math.cos(quarter), 4)))
+    return (day + _region_shift(region, "0.21")).quantize(_FOUR)
 
 
 def variable_unit(quarter: int, region: str) -> Decimal:

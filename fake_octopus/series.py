@@ -129,10 +129,10 @@ class HalfHourlySeries:
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    """A part of a local day, by wall-clock hours (end 24 = midnight after)."""
+    """A part of a local day, by wall-clock hours (end 24 = midnight after; 5.5 = 05:30)."""
 
-    start_hour: int
-    end_hour: int
+    start_hour: float
+    end_hour: float
     name: str
 
 
@@ -168,8 +168,8 @@ class LocalDayBandSeries:
         return (
             day,
             band,
-            local_wall_to_utc(day, band.start_hour),
-            local_wall_to_utc(day, band.end_hour),
+            _wall(day, band.start_hour),
+            _wall(day, band.end_hour),
         )
 
     def entry(self, position: int) -> RateEntry:
@@ -195,6 +195,11 @@ class LocalDayBandSeries:
             while high < size and self._bounds(high)[2] < end:
                 high += 1
         return range(low, max(low, high))
+
+
+def _wall(day: date, hours: float) -> datetime:
+    whole = int(hours)
+    return local_wall_to_utc(day, whole, round((hours - whole) * 60))
 
 
 def _clamp(value: int, size: int) -> int:

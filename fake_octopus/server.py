@@ -17,8 +17,9 @@ from .catalogue import RateType, rate_in_force, rate_series, tariff_from_code
 from .chaos import RandomFaults
 from .clock import from_index
 from .consumption import ConsumptionModel, index_of_start
-from .demo import DEFAULT_HISTORY_START, DEMO_API_KEY
+from .demo import DEFAULT_HISTORY_START, DEMO_API_KEY, DEMO_GSP, METER_HAS_DATA
 from .faults import HANDLER_FAULTS, HANG_SECONDS, FaultQueue, fault_response
+from .gas import GasMeterPoint, GasUnit, demo_gas_points
 from .publication import LatePublication, RevisionPlan
 from .views import (
     BODY_FAULT_KEY,
@@ -104,6 +105,10 @@ class FakeOctopus:
             raise ValueError(msg)
         self.consumption_page_max = consumption_page_max
         self.api_key = DEMO_API_KEY
+        self.gas_points: dict[str, GasMeterPoint] = {}
+        for point in demo_gas_points().values():
+            for serial, unit in point.serials.items():
+                self.add_gas_meter(point.mprn, serial, unit)
         self.faults = FaultQueue()
         # Seeded plans a soak test switches on (None: the fake's plain, punctual behaviour).
         self.chaos: RandomFaults | None = None
@@ -113,6 +118,10 @@ class FakeOctopus:
         self.listeners: list[RequestListener] = []
         self._bodies: list[tuple[str | None, bytes]] = []
         self._release = asyncio.Event()
+        # Grid supply point of each meter point (tests move a meter to another region).
+        self.gsp: dict[str, str] = dict(DEMO_GSP)
+        # Products left out of GET /v1/products/ (their own page and rates still answer).
+        self.hidden_products: set[str] = set()
         self.app = web.Application(middlewares=[_record_and_inject])
         self.app[FAKE_KEY] = self
         for path, view in ROUTES:
@@ -182,8 +191,26 @@ class FakeOctopus:
 
     # -- data -------------------------------------------------------------------------------
 
+    def add_gas_meter(self, mprn: str, serial: str, unit: GasUnit | None = "kwh") -> None:
+        """List a gas meter on the current property: a SMETS1 meter reports kWh (the default
+        here), a SMETS2 one m³; `unit` None makes a meter with no readings (empty list)."""
+        point = self.gas_points.setdefault(mprn, GasMeterPoint(mprn))
+        point.serials[serial] = unit
+        if unit is not None:
+            self.model.add_gas(mprn, unit)
+
+    def meter_has_data(self, fuel: str, point: str, serial: str) -> bool | None:
+        """Whether a meter has readings (False: listed, empty); None for an unknown meter."""
+        if fuel == "electricity":
+            return METER_HAS_DATA.get((point, serial))
+        gas = self.gas_points.get(point)
+        if gas is None or serial not in gas.serials:
+            return None
+        return gas.serials[serial] is not None
+
     def consumption_kwh(self, mpan: str, start: datetime) -> float:
-        """The kWh served now for the half hour starting at `start` (after revisions)."""
+        """The kWh (gas: in the meter's unit) served now for the half hour starting at `start`
+        (after revisions); `mpan` may be a gas MPRN."""
         return self.reading_value(mpan, index_of_start(mpan, start, self.model))
 
     def reading_value(self, mpan: str, index: int) -> float:

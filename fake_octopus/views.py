@@ -27,9 +27,9 @@ from .clock import (
     parse_api_datetime,
     to_index,
 )
-from .demo import DEMO_ACCOUNT_NUMBER, METER_HAS_DATA, account_payload
+from .demo import DEMO_ACCOUNT_NUMBER, DEMO_EXPORT_MPAN, account_payload
 from .faults import MALFORMED_BODY
-from .products import product_payload
+from .products import listed_products, product_facts, product_payload
 
 if TYPE_CHECKING:
     from .server import FakeOctopus
@@ -171,7 +171,7 @@ async def account_view(request: web.Request) -> web.Response:
         return denied
     if request.match_info["number"] != DEMO_ACCOUNT_NUMBER:
         return json_response(request, dict(_NOT_FOUND), 404)
-    return json_response(request, account_payload())
+    return json_response(request, account_payload(fake_of(request).gas_points.values()))
 
 
 def availability_edge(now: datetime) -> int:
@@ -186,11 +186,21 @@ def availability_edge(now: datetime) -> int:
 
 async def consumption_view(request: web.Request) -> web.Response:
     """GET /v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/."""
+    return await _consumption(request, "electricity")
+
+
+async def gas_consumption_view(request: web.Request) -> web.Response:
+    """GET /v1/gas-meter-points/{mprn}/meters/{serial}/consumption/ (m³ or kWh, same shape)."""
+    return await _consumption(request, "gas")
+
+
+async def _consumption(request: web.Request, fuel: str) -> web.Response:
     if (denied := check_auth(request, required=True)) is not None:
         return denied
     fake = fake_of(request)
-    mpan, serial = request.match_info["mpan"], request.match_info["serial"]
-    if (mpan, serial) not in METER_HAS_DATA:
+    mpan, serial = request.match_info["point"], request.match_info["serial"]
+    has_data = fake.meter_has_data(fuel, mpan, serial)
+    if has_data is None:
         return json_response(request, dict(_NOT_FOUND), 404)
     if "group_by" in request.query:
         detail = {"detail": "group_by is not supported by this fake; request half hours."}
@@ -205,7 +215,7 @@ async def consumption_view(request: web.Request) -> web.Response:
     except BadRequestError as err:
         return json_response(request, err.payload, 400)
 
-    indices = fake.served_indices(mpan) if METER_HAS_DATA[(mpan, serial)] else range(0)
+    indices = fake.served_indices(mpan) if has_data else range(0)
     if indices:
         low, high = indices[0], indices[-1] + 1
         if period_to is not None:
@@ -238,6 +248,36 @@ async def consumption_view(request: web.Request) -> web.Response:
     return json_response(request, _listing(page, total, results))
 
 
+async def products_view(request: web.Request) -> web.Response:
+    """GET /v1/products/ (public): products on sale at `available_at` (default now)."""
+    if (denied := check_auth(request, required=False)) is not None:
+        return denied
+    fake = fake_of(request)
+    try:
+        at = _period_param(request, "available_at") or fake.now
+    except BadRequestError as err:
+        return json_response(request, err.payload, 400)
+    specs = listed_products(dict(request.query), at, frozenset(fake.hidden_products))
+    page = paginate(request, len(specs), RATES_PAGE_MAX)
+    if isinstance(page, web.Response):
+        return page
+    base = str(request.url.origin())
+    results = [product_facts(spec, base) for spec in specs[page.first : page.first + page.size]]
+    return json_response(request, _listing(page, len(specs), results))
+
+
+async def meter_point_view(request: web.Request) -> web.Response:
+    """GET /v1/electricity-meter-points/{mpan}/: the meter's grid supply point (region)."""
+    if (denied := check_auth(request, required=False)) is not None:
+        return denied
+    mpan = request.match_info["mpan"]
+    gsp = fake_of(request).gsp.get(mpan)
+    if gsp is None:
+        return json_response(request, dict(_NOT_FOUND), 404)
+    profile = 8 if mpan == DEMO_EXPORT_MPAN else 1
+    return json_response(request, {"gsp": gsp, "mpan": mpan, "profile_class": profile})
+
+
 async def product_view(request: web.Request) -> web.Response:
     """GET /v1/products/{product}/ (public)."""
     if (denied := check_auth(request, required=False)) is not None:
@@ -256,9 +296,20 @@ def _number(value: Decimal) -> float:
 
 async def rates_view(request: web.Request) -> web.Response:
     """GET /v1/products/{product}/electricity-tariffs/{tariff}/{rate type}/ (public)."""
+    return await _rates(request, gas=False)
+
+
+async def gas_rates_view(request: web.Request) -> web.Response:
+    """GET /v1/products/{product}/gas-tariffs/{tariff}/{rate type}/ (public)."""
+    return await _rates(request, gas=True)
+
+
+async def _rates(request: web.Request, *, gas: bool) -> web.Response:
     if (denied := check_auth(request, required=False)) is not None:
         return denied
     tariff = parse_tariff(request.match_info["product"], request.match_info["tariff"])
+    if tariff is not None and tariff.gas != gas:
+        tariff = None  # a gas tariff under electricity-tariffs/ (or the reverse) is unknown
     try:
         rate_type = RateType(request.match_info["rate_type"])
     except ValueError:
@@ -297,7 +348,11 @@ async def rates_view(request: web.Request) -> web.Response:
 
 ROUTES: Final[tuple[tuple[str, Callable[[web.Request], Awaitable[web.Response]]], ...]] = (
     ("/v1/accounts/{number}/", account_view),
-    ("/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/", consumption_view),
+    ("/v1/electricity-meter-points/{point}/meters/{serial}/consumption/", consumption_view),
+    ("/v1/gas-meter-points/{point}/meters/{serial}/consumption/", gas_consumption_view),
+    ("/v1/electricity-meter-points/{mpan}/", meter_point_view),
+    ("/v1/products/", products_view),
     ("/v1/products/{product}/", product_view),
     ("/v1/products/{product}/electricity-tariffs/{tariff}/{rate_type}/", rates_view),
+    ("/v1/products/{product}/gas-tariffs/{tariff}/{rate_type}/", gas_rates_view),
 )

@@ -1,4 +1,5 @@
-"""Benchmark: a 3-year backfill into a real recorder (SQLite), idle poll, re-pricing, setup.
+"""Benchmark: a 3-year backfill (electricity import + export + gas) into a real recorder
+(SQLite), idle poll, re-pricing, a calorific-value edit, setup.
 
 Run with `scripts/benchmark` (or `.venv/bin/python scripts/benchmark.py [--years N]`). It prints
 figures next to the product's targets; nothing is asserted. The fake Octopus API runs in its
@@ -41,6 +42,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from benchmarks.compare_bench import cached_comparisons, first_comparison
 from custom_components.octopus_viz import statistics as stats_module
 from custom_components.octopus_viz.api.client import OctopusClient
 from custom_components.octopus_viz.api.const import ENV_API_URL
@@ -50,11 +52,28 @@ from custom_components.octopus_viz.tariffs.keys import (
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
 )
-from fake_octopus import DEMO_IMPORT_MPAN
+from fake_octopus import DEMO_GAS_MPRN, DEMO_GAS_SERIAL, DEMO_IMPORT_MPAN
 from tests.ha.conftest import entry_data
+
+GAS_METER = {
+    "mpan": DEMO_GAS_MPRN,
+    "serial": DEMO_GAS_SERIAL,
+    "direction": "import",
+    "fuel": "gas",
+    "unit": "m3",
+}
+
+
+def bench_data(history_from: str) -> dict[str, Any]:
+    """The demo account followed whole: electricity import and export, and gas in m³."""
+    data = entry_data(history_from)
+    data["meters"] = [*data["meters"], GAS_METER]
+    return data
+
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKFILL_ONLY = False
+COMPARE_ONLY = False
 BACKFILL_RUNS = 5  # first backfills measured (medians printed; the worst stall of all)
 
 
@@ -226,7 +245,7 @@ async def _backfill_once(
     captured: list[tuple[Any, list[Any]]] = []
     capture = _capturing(captured)
     entry = MockConfigEntry(
-        domain=DOMAIN, title=name, unique_id=name, data=entry_data(history_from)
+        domain=DOMAIN, title=name, unique_id=name, data=bench_data(history_from)
     )
     entry.add_to_hass(hass)
     fake.reset_counts()
@@ -282,12 +301,13 @@ async def _run_with(
         # several times on fresh entries, as this machine's timings vary from run to run.
         watch = LoopWatch()
         samples: list[dict[str, float]] = []
-        for run in range(BACKFILL_RUNS):
+        runs = 1 if COMPARE_ONLY else BACKFILL_RUNS
+        for run in range(runs):
             entry, captured, sample = await _backfill_once(
                 hass, fake, history_from, f"bench{run}", watch
             )
             samples.append(sample)
-            if run < BACKFILL_RUNS - 1:
+            if run < runs - 1:
                 assert await hass.config_entries.async_unload(entry.entry_id)
                 await hass.config_entries.async_remove(entry.entry_id)
         _summarise(samples, figures, notes)
@@ -296,7 +316,9 @@ async def _run_with(
         snapshot = entry.runtime_data.data
         figures["half-hours cached"] = sum(len(m.series) for m in snapshot.meters.values())
 
-        if BACKFILL_ONLY:
+        if BACKFILL_ONLY or COMPARE_ONLY:
+            if COMPARE_ONLY:
+                await _compare(hass, entry, fake, watch, history_from, now, figures)
             await hass.async_stop()
             return
 
@@ -316,7 +338,7 @@ async def _run_with(
         await hass.config_entries.async_remove(entry.entry_id)
         await async_wait_recording_done(hass)
         entry = MockConfigEntry(
-            domain=DOMAIN, title="bench-e2e", unique_id="bench-e2e", data=entry_data(history_from)
+            domain=DOMAIN, title="bench-e2e", unique_id="bench-e2e", data=bench_data(history_from)
         )
         entry.add_to_hass(hass)
         fake.reset_counts()
@@ -333,7 +355,9 @@ async def _run_with(
         cpu = time.process_time()
         await coordinator.async_refresh()
         figures["idle poll CPU"] = time.process_time() - cpu
-        figures["idle poll requests per meter"] = fake.count("/consumption/") / 2
+        figures["idle poll requests per meter"] = fake.count("/consumption/") / len(
+            coordinator.updaters
+        )
         written = sum(len(v["rows_written"]) for v in coordinator.last_update_summary.values())
         notes["idle poll statistics rewritten"] = str(written)
 
@@ -367,6 +391,28 @@ async def _run_with(
         notes["re-pricing rows rewritten"] = str(sum(len(r) for _, r in captured))
         await async_wait_recording_done(hass)
 
+        # 5b. A calorific-value edit from a year ago: gas converted, re-priced, rewritten.
+        fake.reset_counts()
+        captured.clear()
+        cv_from = (now - timedelta(days=365)).date().isoformat()
+        with (
+            patch.object(stats_module, "async_add_external_statistics", capture),
+            timed(figures, "calorific-value edit, gas"),
+        ):
+            hass.config_entries.async_update_entry(
+                entry,
+                options={
+                    **entry.options,
+                    "calorific_values": {
+                        DEMO_GAS_MPRN: [{"valid_from": cv_from, "valid_to": None, "value": "39.1"}]
+                    },
+                },
+            )
+            await hass.async_block_till_done()
+        notes["calorific-value edit requests"] = str(fake.count())
+        notes["calorific-value edit rows rewritten"] = str(sum(len(r) for _, r in captured))
+        await async_wait_recording_done(hass)
+
         # 6. Setup with a warm cache (the background poll is not part of setup).
         assert await hass.config_entries.async_unload(entry.entry_id)
         with timed(figures, "async_setup_entry, warm cache"):
@@ -381,13 +427,30 @@ async def _run_with(
             profile(data, start, end, "net", "money")
         with timed(figures, "websocket heatmap, 1 year, net kWh"):
             heatmap(data, start, end, "net", "kwh")
+
+        # 8. The tariff comparison.
+        await _compare(hass, entry, fake, watch, history_from, now, figures)
         await async_wait_recording_done(hass)
         await hass.async_stop()
 
 
+async def _compare(
+    hass: Any,
+    entry: MockConfigEntry,
+    fake: ProcessFake,
+    watch: LoopWatch,
+    history_from: str,
+    now: datetime,
+    figures: dict[str, float],
+) -> None:
+    """First comparison's requests, then comparisons with the rates cached."""
+    await first_comparison(hass, entry, fake, date.fromisoformat(history_from), figures)
+    await cached_comparisons(hass, entry, fake, watch, now.date() - timedelta(days=1), figures)
+
+
 def _print(figures: dict[str, float], notes: dict[str, str], peak_mb: float, years: int) -> None:
     targets = {
-        "consumption requests, first backfill": "<= 6",
+        "consumption requests, first backfill": "<= 9 (3 per meter)",
         "integration work, first backfill": "<= 1.5 s",
         "integration CPU, first backfill": "<= 1.5 s",
         "end to end, first backfill": "<= 1.2 x recorder alone",
@@ -398,15 +461,26 @@ def _print(figures: dict[str, float], notes: dict[str, str], peak_mb: float, yea
         "idle poll CPU": "<= 50 ms",
         "idle poll requests per meter": "1",
         "re-pricing the history": "<= 2 s",
+        "calorific-value edit, gas": "<= 2 s",
         "async_setup_entry, warm cache": "<= 200 ms",
         "websocket profile, 1 year, net money": "<= 50 ms",
         "websocket heatmap, 1 year, net kWh": "<= 50 ms",
+        "first comparison: requests": "= the floor below",
+        "comparison 12 months, own work (best of 3)": "<= 300 ms",
+        "comparison 3 years, own work (best of 3)": "<= 1 s",
+        "  worst stall without a GC pause, comparison 12 months": "<= 50 ms",
+        "  worst stall without a GC pause, comparison 3 years": "<= 50 ms",
+        "comparison requests (rates cached)": "0",
     }
-    print(f"octopus_viz benchmark: {years} years of import + export, {date.today()}")
+    print(f"octopus_viz benchmark: {years} years of import + export + gas, {date.today()}")
     for name, value in figures.items():
         if (
             "requests" in name
             or "pauses over" in name
+            or "floor" in name
+            or "candidates" in name
+            or "options priced" in name
+            or "rate series" in name
             or name in ("statistic rows", "half-hours cached")
         ):
             shown = f"{value:g}"
@@ -429,9 +503,13 @@ def main() -> None:
     parser.add_argument(
         "--backfill-only", action="store_true", help="only the first backfill's own work"
     )
+    parser.add_argument(
+        "--compare-only", action="store_true", help="one backfill, then the tariff comparison"
+    )
     args = parser.parse_args()
-    global BACKFILL_ONLY  # noqa: PLW0603 - a flag for a one-shot script
+    global BACKFILL_ONLY, COMPARE_ONLY  # noqa: PLW0603 - flags for a one-shot script
     BACKFILL_ONLY = args.backfill_only
+    COMPARE_ONLY = args.compare_only
     asyncio.run(run(args.years))
 
 

@@ -8,6 +8,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .card import async_register_card, async_remove_resource
+from .comparison import async_setup_comparison
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry, async_create_coordinator, cache_path
 from .history.cache import remove_cache_file
@@ -30,6 +31,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OctopusVizConfigEntry) -
     """Wire the account, set up the sensors, then read the cache and backfill in the background."""
     coordinator = await async_create_coordinator(hass, entry)
     entry.runtime_data = coordinator
+    await async_setup_comparison(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.async_start_in_background()
     return True

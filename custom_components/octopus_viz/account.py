@@ -14,15 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .api.client import OctopusClient
-from .api.models import (
-    CONF_DIRECTION,
-    CONF_MPAN,
-    CONF_SERIAL,
-    Account,
-    Agreement,
-    Direction,
-    MeterConfig,
-)
+from .api.models import CONF_MPAN, Account, Agreement, MeterConfig
 from .const import CONF_ACCOUNT_NUMBER, CONF_METERS
 from .history.cache import ReadingCache
 
@@ -31,17 +23,19 @@ META_KEY = "agreements"
 
 
 def agreements_by_mpan(account: Account) -> dict[str, list[dict[str, str | None]]]:
-    """Agreements of every electricity meter point, as JSON for the cache."""
+    """Agreements of every meter point (by MPAN, or MPRN for gas), as JSON for the cache."""
     found: dict[str, list[dict[str, str | None]]] = {}
     for prop in account.properties:
-        for point in prop.electricity_meter_points:
-            found.setdefault(point.mpan, []).extend(
+        points = [(p.mpan, p.agreements) for p in prop.electricity_meter_points]
+        points += [(p.mprn, p.agreements) for p in prop.gas_meter_points]
+        for point_id, agreements in points:
+            found.setdefault(point_id, []).extend(
                 {
                     "tariff_code": a.tariff_code,
                     "valid_from": a.valid_from.isoformat(),
                     "valid_to": a.valid_to.isoformat() if a.valid_to else None,
                 }
-                for a in point.agreements
+                for a in agreements
             )
     return found
 
@@ -66,14 +60,7 @@ def meters_with_agreements(entry: ConfigEntry, stored: dict[str, Any]) -> list[M
                 key=lambda a: a.valid_from,
             )
         )
-        meters.append(
-            MeterConfig(
-                mpan=raw[CONF_MPAN],
-                serial=raw[CONF_SERIAL],
-                direction=Direction(raw[CONF_DIRECTION]),
-                agreements=agreements,
-            )
-        )
+        meters.append(MeterConfig.from_config(raw, agreements))
     return meters
 
 

@@ -3,7 +3,9 @@
 What the entry holds, and why there:
 
 * ``entry.data`` = ``{CONF_API_KEY, CONF_ACCOUNT_NUMBER, CONF_METERS, CONF_HISTORY_FROM}``.
-  ``CONF_METERS`` is a list of ``{"mpan": str, "serial": str, "direction": "import"|"export"}``;
+  ``CONF_METERS`` is a list of ``{"mpan": str, "serial": str, "direction": "import"|"export"}``
+  (``MeterConfig.as_config``); a gas meter adds ``"fuel": "gas"`` and ``"unit": "m3"|"kwh"``,
+  its MPRN in "mpan", direction "import";
   ``CONF_HISTORY_FROM`` is an ISO date (UK local day) or None for "all the API has".
   The meters and the history start say *what* the entry is about; they are changed through the
   reconfigure flow (which re-runs discovery), so they live in ``data`` like the credentials.
@@ -45,14 +47,25 @@ import probatio
 
 from .api.client import OctopusClient
 from .api.errors import OctopusAuthError, OctopusError, OctopusNotFoundError
-from .api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Account, Direction
+from .api.models import (
+    CONF_DIRECTION,
+    CONF_MPAN,
+    CONF_SERIAL,
+    CONF_UNIT,
+    Account,
+    Direction,
+    Fuel,
+    ReadingUnit,
+)
 from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, CONF_METERS, DOMAIN
 from .discovery import (
     MPAN_RE,
+    MPRN_RE,
     SERIAL_RE,
     MeterChoice,
     default_history_from,
     discover_meters,
+    has_readings,
     normalise_account_number,
 )
 from .options_flow import OctopusVizOptionsFlow
@@ -61,6 +74,16 @@ _LOGGER = logging.getLogger(__name__)
 
 CONF_ADD_MANUAL = "add_manual"
 CONF_ADD_ANOTHER = "add_another"
+CONF_GAS_UNIT = "gas_unit"
+GAS = Fuel.GAS.value  # the manual form's third "direction": a gas meter (an import of gas)
+
+_UNIT_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[u.value for u in (ReadingUnit.M3, ReadingUnit.KWH)],
+        translation_key=CONF_GAS_UNIT,
+        mode=SelectSelectorMode.LIST,
+    )
+)
 
 
 class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -152,61 +175,83 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             # Never a dead end: an account whose meters are not listed can still be set up.
             return await self.async_step_manual()
         errors: dict[str, str] = {}
+        placeholders = {"account_number": self._account_number, "meters": "-"}
         if user_input is not None:
             selected = set(user_input.get(CONF_METERS, []))
             history = user_input.get(CONF_HISTORY_FROM) or None
             self._preselected = selected
             self._history_from = history
+            empty = [c for c in self._choices if c.key in selected and not c.has_readings]
             if history is not None and date.fromisoformat(history) > dt_util.now().date():
                 errors[CONF_HISTORY_FROM] = "history_from_future"
+            elif empty:
+                errors["base"] = "gas_no_readings"
+                placeholders["meters"] = ", ".join(c.label for c in empty)
             elif not selected and not user_input.get(CONF_ADD_MANUAL):
                 errors["base"] = "no_meters_selected"
             else:
-                self._meters = [c for c in self._choices if c.key in selected]
+                # Nothing in the API says whether a gas meter counts m³ or kWh: the user says.
+                unit = ReadingUnit(user_input.get(CONF_GAS_UNIT, ReadingUnit.M3.value))
+                self._meters = [c.with_unit(unit) for c in self._choices if c.key in selected]
                 if user_input.get(CONF_ADD_MANUAL):
                     return await self.async_step_manual()
                 return await self._async_finish()
         options = [SelectOptionDict(value=c.key, label=c.label) for c in self._choices]
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_METERS): SelectSelector(
-                    SelectSelectorConfig(
-                        options=options, multiple=True, mode=SelectSelectorMode.LIST
-                    )
-                ),
-                probatio.Optional(CONF_HISTORY_FROM): DateSelector(),
-                probatio.Optional(CONF_ADD_MANUAL, default=False): BooleanSelector(),
-            }
-        )
+        fields: dict[Any, Any] = {
+            probatio.Optional(CONF_METERS): SelectSelector(
+                SelectSelectorConfig(options=options, multiple=True, mode=SelectSelectorMode.LIST)
+            ),
+            probatio.Optional(CONF_HISTORY_FROM): DateSelector(),
+        }
+        gas = [c for c in self._choices if c.fuel is Fuel.GAS]
+        if gas:
+            fields[probatio.Optional(CONF_GAS_UNIT, default=ReadingUnit.M3.value)] = _UNIT_SELECTOR
+        fields[probatio.Optional(CONF_ADD_MANUAL, default=False)] = BooleanSelector()
         suggested = {
             CONF_METERS: sorted(self._preselected),
             CONF_HISTORY_FROM: self._history_from,
+            CONF_GAS_UNIT: gas[0].unit.value if gas else None,
         }
         return self.async_show_form(
             step_id="meters",
-            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            data_schema=self.add_suggested_values_to_schema(probatio.Schema(fields), suggested),
             errors=errors,
-            description_placeholders={"account_number": self._account_number},
+            description_placeholders=placeholders,
         )
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Enter a meter by hand: MPAN (13 digits), serial, import or export."""
+        """Enter a meter by hand: MPAN (13 digits) and serial, import or export; or a gas
+        meter's MPRN (6-10 digits) and serial, reporting m³ (SMETS2, default) or kWh."""
         errors: dict[str, str] = {}
         if user_input is not None:
             mpan = re.sub(r"\s+", "", user_input[CONF_MPAN])
             serial = user_input[CONF_SERIAL].strip()
-            if not MPAN_RE.match(mpan):
-                errors[CONF_MPAN] = "invalid_mpan"
+            gas = user_input[CONF_DIRECTION] == GAS
+            if not (MPRN_RE if gas else MPAN_RE).match(mpan):
+                errors[CONF_MPAN] = "invalid_mprn" if gas else "invalid_mpan"
             elif not SERIAL_RE.match(serial):
                 errors[CONF_SERIAL] = "invalid_serial"
+            elif gas and not await self._gas_has_readings(mpan, serial):
+                errors["base"] = "gas_meter_no_readings"
             else:
-                choice = MeterChoice(mpan, serial, Direction(user_input[CONF_DIRECTION]))
+                choice = self._manual_choice(mpan, serial, user_input)
                 if choice not in self._meters:
                     self._meters.append(choice)
                 if user_input.get(CONF_ADD_ANOTHER):
                     return self._show_manual_form({})
                 return await self._async_finish()
         return self._show_manual_form(errors, user_input)
+
+    async def _gas_has_readings(self, mprn: str, serial: str) -> bool:
+        client = OctopusClient(async_get_clientsession(self.hass), self._api_key)
+        return await has_readings(client, mprn, serial, Fuel.GAS)
+
+    @staticmethod
+    def _manual_choice(mpan: str, serial: str, user_input: Mapping[str, Any]) -> MeterChoice:
+        if user_input[CONF_DIRECTION] != GAS:
+            return MeterChoice(mpan, serial, Direction(user_input[CONF_DIRECTION]))
+        unit = ReadingUnit(user_input.get(CONF_UNIT, ReadingUnit.M3.value))
+        return MeterChoice(mpan, serial, Direction.IMPORT, Fuel.GAS, unit)
 
     def _show_manual_form(
         self, errors: dict[str, str], user_input: Mapping[str, Any] | None = None
@@ -217,11 +262,12 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
                 probatio.Required(CONF_SERIAL): str,
                 probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
                     SelectSelectorConfig(
-                        options=[d.value for d in Direction],
+                        options=[*(d.value for d in Direction), GAS],
                         translation_key=CONF_DIRECTION,
                         mode=SelectSelectorMode.LIST,
                     )
                 ),
+                probatio.Optional(CONF_UNIT, default=ReadingUnit.M3.value): _UNIT_SELECTOR,
                 probatio.Optional(CONF_ADD_ANOTHER, default=False): BooleanSelector(),
             }
         )

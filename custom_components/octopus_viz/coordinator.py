@@ -36,11 +36,13 @@ from .api.concurrency import run_together
 from .api.errors import OctopusAuthError, OctopusError
 from .api.models import MeterConfig
 from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, CONF_STANDING_CHARGES_IN_COST, DOMAIN
+from .gas_meter import GasMeterUpdater
 from .history.cache import ReadingCache
 from .history.snapshot import OctopusData
 from .meter import MeterUpdater
-from .statistics import async_write_statistic, energy_metadata, money_metadata
+from .statistics import async_write_statistic, energy_metadata, money_metadata, volume_metadata
 from .tariffs.account_loader import AccountTariffLoader
+from .tariffs.calorific import calorific_values_for
 from .tariffs.source import AccountPriceSource, PriceSource, price_source_for
 
 _LOGGER = logging.getLogger(__name__)
@@ -96,18 +98,23 @@ async def async_create_coordinator(
         ) from err
     history = entry.data.get(CONF_HISTORY_FROM)
     history_from = date.fromisoformat(history) if history else None
-    updaters = [
-        MeterUpdater(
-            hass,
-            client,
-            cache,
-            meter,
-            _price_source(hass, entry, client, cache, meter),
-            history_from,
-        )
-        for meter in meters
-    ]
+    updaters = [_updater(hass, entry, client, cache, meter, history_from) for meter in meters]
     return OctopusVizCoordinator(hass, entry, client, cache, updaters)
+
+
+def _updater(
+    hass: HomeAssistant,
+    entry: OctopusVizConfigEntry,
+    client: OctopusClient,
+    cache: ReadingCache,
+    meter: MeterConfig,
+    history_from: date | None,
+) -> MeterUpdater:
+    source = _price_source(hass, entry, client, cache, meter)
+    if not meter.is_gas:
+        return MeterUpdater(hass, client, cache, meter, source, history_from)
+    calorific = calorific_values_for(entry.options, meter.mpan)
+    return GasMeterUpdater(hass, client, cache, meter, source, history_from, calorific)
 
 
 class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
@@ -222,14 +229,19 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
             ) from self.last_exception
 
     async def async_apply_options(self, sources: Mapping[str, PriceSource]) -> None:
-        """New options: edited tariffs (`sources` of the meters whose tariffs changed) and/or
-        standing charges in or out of the cost statistic.
+        """New options: edited tariffs (`sources` of the meters whose tariffs changed), gas
+        calorific values, and/or standing charges in or out of the cost statistic.
 
-        The cached history is re-priced with no consumption request; only cost/revenue hours
-        from the first changed price are rewritten (all of them when the standing-charge
-        setting changed).
+        The cached history is re-priced (gas converted again) with no consumption request;
+        only the hours from the first changed price (or kWh) are rewritten (all of them when
+        the standing-charge setting changed).
         """
         touched = set(sources)
+        for mpan, updater in self.updaters.items():
+            if isinstance(updater, GasMeterUpdater):
+                calorific = calorific_values_for(self.config_entry.options, mpan)
+                if await updater.async_set_calorific(calorific):
+                    touched.add(mpan)
         standing = bool(self.config_entry.options.get(CONF_STANDING_CHARGES_IN_COST))
         if standing != self.include_standing:
             self.include_standing = standing
@@ -262,6 +274,12 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 money_metadata(ids.money, updater.statistic_name(True), updater.snapshot.currency),
                 work.money_hours,
             )
+        if work.volume_hours and ids.volume is not None and isinstance(updater, GasMeterUpdater):
+            written[ids.volume] = await async_write_statistic(
+                self.hass,
+                volume_metadata(ids.volume, updater.volume_statistic_name()),
+                work.volume_hours,
+            )
         await updater.async_commit()
         updater.report_unpriced(self.hass, self.config_entry.entry_id)
         if work.first_new is not None and work.last_new is not None:
@@ -270,7 +288,7 @@ class OctopusVizCoordinator(DataUpdateCoordinator[OctopusData]):
                 {
                     "entry_id": self.config_entry.entry_id,
                     "mpan": updater.meter.mpan,
-                    "direction": updater.meter.direction.value,
+                    "direction": updater.meter.flow,
                     "first_interval_start": work.first_new.isoformat(),
                     "last_interval_end": work.last_new.isoformat(),
                 },

@@ -12,16 +12,18 @@ from homeassistant.core import HomeAssistant
 from .api.models import CONF_MPAN, CONF_SERIAL
 from .const import CONF_ACCOUNT_NUMBER
 from .coordinator import OctopusVizConfigEntry
+from .tariffs.calorific import CONF_CALORIFIC_VALUES, calorific_text, calorific_values_for
 from .tariffs.keys import CONF_TARIFF_SOURCE
 
-# The tariff-source option maps MPAN -> source: its keys identify the meters. Each meter's
-# source is reported below by meter number instead.
+# The tariff-source and calorific-value options map MPAN/MPRN -> setting: their keys identify
+# the meters. Each meter's source and calorific values are reported below by meter number.
 TO_REDACT = {
     CONF_API_KEY,
     CONF_ACCOUNT_NUMBER,
     CONF_MPAN,
     CONF_SERIAL,
     CONF_TARIFF_SOURCE,
+    CONF_CALORIFIC_VALUES,
     "title",
     "unique_id",
 }
@@ -35,11 +37,17 @@ async def async_get_config_entry_diagnostics(
     meters: list[dict[str, Any]] = []
     for index, snapshot in enumerate(coordinator.data.meters.values()):
         timeline = snapshot.timeline
+        config = snapshot.config
+        gas: dict[str, Any] = {}
+        if config.is_gas:
+            calorific = calorific_values_for(entry.options, config.mpan)
+            gas = {"unit": config.unit.value, "calorific_values": calorific_text(calorific)}
         meters.append(
             {
                 # Meters are numbered, not named: an MPAN identifies a home.
                 "meter": index,
-                "direction": snapshot.config.direction.value,
+                "direction": config.flow,
+                **gas,
                 "agreements": [a.tariff_code for a in snapshot.config.agreements],
                 "half_hours_cached": len(snapshot.series),
                 "data_until": snapshot.data_until.isoformat() if snapshot.data_until else None,

@@ -48,9 +48,9 @@ class MeterEntity(OctopusVizEntity):
             identifiers={(DOMAIN, f"{entry.entry_id}_{meter.mpan}")},
             entry_type=DeviceEntryType.SERVICE,
             manufacturer="Octopus Energy",
-            model=f"Electricity {meter.direction.value} meter",
+            model="Gas meter" if meter.is_gas else f"Electricity {meter.direction.value} meter",
             serial_number=meter.serial,
-            translation_key=f"{meter.direction.value}_meter",
+            translation_key=f"{meter.flow}_meter",
             translation_placeholders={"mpan": meter.mpan},
         )
 

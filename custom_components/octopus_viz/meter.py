@@ -41,6 +41,7 @@ from .history.columns import (
 )
 from .history.series import HalfHourSeries
 from .history.snapshot import MeterSnapshot
+from .history.unpriced import unpriced_runs
 from .statistics import StatisticIds, statistic_ids
 from .tariffs.source import PriceSource
 
@@ -61,6 +62,7 @@ class ProcessResult:
 
     energy_hours: Hourly = field(default_factory=lambda: Hourly([], []))
     money_hours: Hourly = field(default_factory=lambda: Hourly([], []))
+    volume_hours: Hourly = field(default_factory=lambda: Hourly([], []))  # gas in m³ only
     first_new: datetime | None = None
     last_new: datetime | None = None
 
@@ -116,10 +118,10 @@ class MeterUpdater:
 
     async def async_load(self) -> None:
         """Columns and pending markers from the cache; tariff source from its stored rows."""
-        starts, kwh, values = await self.hass.async_add_executor_job(
+        starts, quantities, values = await self.hass.async_add_executor_job(
             self.cache.load, self.meter.mpan
         )
-        self.columns = Columns(starts, kwh, values)
+        self.columns = await self._async_columns(starts, quantities, values)
         pending = await self.hass.async_add_executor_job(self.cache.get_meta, self._pending_key, {})
         self._pending_energy = pending.get("energy")
         self._pending_money = pending.get("money")
@@ -227,8 +229,24 @@ class MeterUpdater:
 
     async def _async_get(self, window: tuple[datetime, datetime]) -> HalfHourReadings:
         return await self.client.async_get_consumption(
-            self.meter.mpan, self.meter.serial, window[0], window[1]
+            self.meter.mpan, self.meter.serial, window[0], window[1], self.meter.fuel
         )
+
+    # What the cache keeps is what the meter reports; a gas meter in m³ converts it to kWh in
+    # memory (gas_meter.py). For every other meter both hooks pass the readings through.
+
+    async def _async_columns(
+        self, starts: list[int], quantities: list[float], values: list[Decimal | None]
+    ) -> Columns:
+        return Columns(starts, quantities, values)
+
+    async def _async_energy(self, readings: HalfHourReadings) -> HalfHourReadings:
+        return readings
+
+    async def _async_cache_rows(
+        self, changed: Columns
+    ) -> tuple[list[int], list[float], list[Decimal | None]]:
+        return changed.starts, changed.kwh, changed.values
 
     async def _async_store(self, readings: HalfHourReadings) -> None:
         # Priced on the way in (stores wait for the tariff refresh, see async_update), so
@@ -236,7 +254,7 @@ class MeterUpdater:
         price = self.source.price if self.source.ready else None
         was_empty = not self.columns.starts
         columns, first, changed = await self.hass.async_add_executor_job(
-            merge, self.columns, readings, price
+            merge, self.columns, await self._async_energy(readings), price
         )
         if first is None:
             return
@@ -246,20 +264,18 @@ class MeterUpdater:
         first_start = columns.starts[first]
         self._pending_energy = _min(self._pending_energy, first_start)
         self._pending_money = _min(self._pending_money, first_start)
+        rows = await self._async_cache_rows(changed)
         # The pending marker is committed with the readings: a restart right after still
         # knows which statistics must be written.
         await self.hass.async_add_executor_job(
-            self.cache.upsert,
-            self.meter.mpan,
-            (changed.starts, changed.kwh, changed.values),
-            {self._pending_key: self._pending()},
+            self.cache.upsert, self.meter.mpan, rows, {self._pending_key: self._pending()}
         )
         self.columns = columns
         last = columns.starts[-1]
         span = self._new_span
         self._new_span = (first_start, last) if span is None else (min(span[0], first_start), last)
 
-    def _pending(self) -> dict[str, int | None]:
+    def _pending(self) -> dict[str, int | None]:  # gas_meter.py adds the volume
         return {"energy": self._pending_energy, "money": self._pending_money}
 
     # -- tariffs ------------------------------------------------------------------------------
@@ -317,7 +333,7 @@ class MeterUpdater:
             result.first_new = _utc(self._new_span[0])
             result.last_new = _utc(self._new_span[1] + HALF_HOUR_SECONDS)
         if moved or (self._snapshot.timeline is None and self.source.ready):
-            self._unpriced = await self.hass.async_add_executor_job(_unpriced_runs, columns)
+            self._unpriced = await self.hass.async_add_executor_job(unpriced_runs, columns)
             await self._async_rebuild_snapshot()
         return result
 
@@ -356,7 +372,7 @@ class MeterUpdater:
             translation_key="unpriced_periods",
             translation_placeholders={
                 "mpan": self.meter.mpan,
-                "direction": self.meter.direction.value,
+                "direction": self.meter.flow,
                 "periods": shown,
             },
         )
@@ -380,23 +396,3 @@ def _min(a: int | None, b: int | None) -> int | None:
 
 def _utc(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
-
-
-def _unpriced_runs(columns: Columns) -> list[tuple[datetime, datetime]]:
-    """Contiguous runs of unpriced half-hours as [start, end) instants."""
-    runs: list[tuple[datetime, datetime]] = []
-    run_start: int | None = None
-    previous_end = 0
-    for start, value in zip(columns.starts, columns.values, strict=True):
-        if value is None:
-            if run_start is None or start != previous_end:
-                if run_start is not None:
-                    runs.append((_utc(run_start), _utc(previous_end)))
-                run_start = start
-            previous_end = start + HALF_HOUR_SECONDS
-        elif run_start is not None:
-            runs.append((_utc(run_start), _utc(previous_end)))
-            run_start = None
-    if run_start is not None:
-        runs.append((_utc(run_start), _utc(previous_end)))
-    return runs

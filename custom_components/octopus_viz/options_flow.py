@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from copy import deepcopy
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -30,10 +30,13 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .api.models import CONF_DIRECTION, Direction
+from .api.models import CONF_DIRECTION, Direction, Fuel
 from .const import CONF_METERS, CONF_STANDING_CHARGES_IN_COST
-from .tariffs import UNIT_TO_DIRECTION
+from .options_calorific import CalorificValueStep
+from .tariffs import UNIT_TO_FLOW, flow_label
+from .tariffs.candidates import DEFAULT_FAMILIES, Family
 from .tariffs.keys import (
+    CONF_COMPARE_FAMILIES,
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
     TARIFF_SOURCE_ACCOUNT,
@@ -72,7 +75,7 @@ TARIFF_SCHEMA: Final = probatio.Schema(
         probatio.Required(CONF_NAME): TextSelector(),
         probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
             SelectSelectorConfig(
-                options=[d.value for d in Direction],
+                options=[*(d.value for d in Direction), Fuel.GAS.value],
                 translation_key=CONF_DIRECTION,
                 mode=SelectSelectorMode.LIST,
             )
@@ -88,7 +91,7 @@ TARIFF_SCHEMA: Final = probatio.Schema(
 )
 
 
-class OctopusVizOptionsFlow(OptionsFlow):
+class OctopusVizOptionsFlow(CalorificValueStep):
     """Tariffs and settings of one Octopus account."""
 
     def __init__(self) -> None:
@@ -132,7 +135,9 @@ class OctopusVizOptionsFlow(OptionsFlow):
         menu = ["tariff_source", "add_tariff"]
         if tariffs:
             menu += ["edit_tariff", "remove_tariff"]
-        menu += ["import_json", "settings"]
+        menu += ["import_json", "compare", "settings"]
+        if self._volume_meters:
+            menu.insert(-1, "calorific_value")
         custom = custom_meters(self._meters, self._sources())
         return self.async_show_menu(
             step_id="init",
@@ -304,6 +309,30 @@ class OctopusVizOptionsFlow(OptionsFlow):
             description_placeholders={"details": details},
         )
 
+    # -- tariff comparison ------------------------------------------------------------------
+
+    async def async_step_compare(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Which product families the tariff comparison prices (a sensible set preselected)."""
+        if user_input is not None:
+            return self._save({CONF_COMPARE_FAMILIES: list(user_input[CONF_COMPARE_FAMILIES])})
+        current = self.config_entry.options.get(
+            CONF_COMPARE_FAMILIES, [str(family) for family in DEFAULT_FAMILIES]
+        )
+        selector = SelectSelector(
+            SelectSelectorConfig(
+                options=[str(family) for family in Family],
+                multiple=True,
+                mode=SelectSelectorMode.LIST,
+                translation_key="compare_family",
+            )
+        )
+        schema = probatio.Schema(
+            {probatio.Required(CONF_COMPARE_FAMILIES, default=list(current)): selector}
+        )
+        return self.async_show_form(step_id="compare", data_schema=schema)
+
     # -- settings ---------------------------------------------------------------------------
 
     async def async_step_settings(
@@ -323,9 +352,11 @@ class OctopusVizOptionsFlow(OptionsFlow):
 def _fields(user_input: Mapping[str, Any], editing: Mapping[str, Any] | None) -> TariffFields:
     """The submitted form as TariffFields; an untouched day keeps the stored instant."""
     stored = editing or {}
+    gas = user_input[CONF_DIRECTION] == Fuel.GAS.value
     return TariffFields(
         name=str(user_input[CONF_NAME]),
-        direction=Direction(user_input[CONF_DIRECTION]),
+        direction=Direction.IMPORT if gas else Direction(user_input[CONF_DIRECTION]),
+        fuel=Fuel.GAS if gas else Fuel.ELECTRICITY,
         currency=str(user_input.get(CONF_CURRENCY, DEFAULT_CURRENCY)),
         bands=str(user_input[CONF_BANDS]),
         valid_from=keep_instant(user_input.get(CONF_VALID_FROM), stored.get("valid_from")),
@@ -340,7 +371,7 @@ def _form_values(editing: Mapping[str, Any] | None) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {
         CONF_NAME: editing["name"],
-        CONF_DIRECTION: UNIT_TO_DIRECTION[editing["unit"]].value,
+        CONF_DIRECTION: flow_label(*UNIT_TO_FLOW[editing["unit"]]),
         CONF_CURRENCY: editing.get("currency", DEFAULT_CURRENCY),
         CONF_VALID_FROM: local_day(editing.get("valid_from")),
         CONF_VALID_UNTIL: local_day(editing.get("valid_until")),

@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 
 from .api.local_time import local_today
 from .api.models import MeterConfig
+from .compare_sensor import CheapestTariffSensor
 from .coordinator import OctopusVizConfigEntry, OctopusVizCoordinator
 from .entity import AccountEntity, MeterEntity
 from .history.aggregation import Summary, Totals, totals
@@ -55,6 +56,7 @@ async def async_setup_entry(
     entities: list[SensorEntity] = [
         AccountPeriodSensor(coordinator, description) for description in ACCOUNT_DESCRIPTIONS
     ]
+    entities.append(CheapestTariffSensor(hass, coordinator))
     for meter in coordinator.meters:
         entities.extend(
             MeterPeriodSensor(coordinator, description, meter)
@@ -62,7 +64,9 @@ async def async_setup_entry(
             if description.exists_fn(meter)
         )
         entities.extend(
-            RateSensor(coordinator, description, meter) for description in RATE_DESCRIPTIONS
+            RateSensor(coordinator, description, meter)
+            for description in RATE_DESCRIPTIONS
+            if description.exists_fn(meter)
         )
         entities.extend(
             MeterStateSensor(coordinator, description, meter) for description in STATE_DESCRIPTIONS
@@ -108,13 +112,14 @@ class MeterPeriodSensor(MeterEntity, SensorEntity):
 
     def _totals(self) -> Totals | None:
         snapshot = self.snapshot
-        if snapshot is None:
+        series = None if snapshot is None else self.entity_description.series_fn(snapshot)
+        if series is None:
             return None
         start, end = period_dates(self.entity_description.period, local_today(dt_util.utcnow()))
         # A state write asks for the value and the attributes: compute once per data and day.
         memo = self._memo
-        if memo is None or memo[0] is not snapshot.series or memo[1] != start:
-            memo = self._memo = (snapshot.series, start, totals(snapshot.series, start, end))
+        if memo is None or memo[0] is not series or memo[1] != start:
+            memo = self._memo = (series, start, totals(series, start, end))
         return memo[2]
 
     @property
@@ -193,7 +198,7 @@ class AccountPeriodSensor(AccountEntity, SensorEntity):
             result.start_date,
             result.end_date,
             result.data_until,
-            result.import_unpriced + result.export_unpriced,
+            result.import_unpriced + result.export_unpriced + result.gas_unpriced,
         )
 
 

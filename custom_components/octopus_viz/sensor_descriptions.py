@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntityDescription
-from homeassistant.const import EntityCategory, UnitOfEnergy
+from homeassistant.const import EntityCategory, UnitOfEnergy, UnitOfVolume
 from homeassistant.helpers.typing import StateType
 
+from .api.local_time import local_today
 from .api.models import Direction, MeterConfig
 from .history.aggregation import Summary, Totals
 from .history.periods import PeriodKind
+from .history.series import HalfHourSeries
 from .history.snapshot import MeterSnapshot
 from .tariffs.timeline import Timeline
 
@@ -47,12 +49,24 @@ def _per_kwh(currency: str) -> str | None:
     return f"{currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
 
 
-def _kwh(_currency: str) -> str | None:
-    return UnitOfEnergy.KILO_WATT_HOUR
-
-
 def _is_direction(direction: Direction) -> Callable[[MeterConfig], bool]:
     return lambda meter: meter.direction is direction
+
+
+def _reports_volume(meter: MeterConfig) -> bool:
+    return meter.reports_volume
+
+
+def _is_gas(meter: MeterConfig) -> bool:
+    return meter.is_gas
+
+
+def _kwh_series(snapshot: MeterSnapshot) -> HalfHourSeries | None:
+    return snapshot.series
+
+
+def _volume_series(snapshot: MeterSnapshot) -> HalfHourSeries | None:
+    return snapshot.volume
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +77,8 @@ class MeterPeriodDescription(SensorEntityDescription):
     value_fn: Callable[[Totals], StateType]
     unit_fn: Callable[[str], str | None]  # from the tariffs' currency
     exists_fn: Callable[[MeterConfig], bool] = _any_meter
+    # The half-hours totalled: kWh (and money) for every meter, m³ for gas reporting them.
+    series_fn: Callable[[MeterSnapshot], HalfHourSeries | None] = _kwh_series
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,6 +95,7 @@ class RateDescription(SensorEntityDescription):
 
     value_fn: Callable[[Timeline, datetime], StateType | datetime]
     unit_fn: Callable[[str], str | None]
+    exists_fn: Callable[[MeterConfig], bool] = _any_meter
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,23 +122,43 @@ def _money_descriptions(key: str, direction: Direction) -> tuple[MeterPeriodDesc
     )
 
 
-METER_PERIOD_DESCRIPTIONS: tuple[MeterPeriodDescription, ...] = (
-    *(
+def _quantity_descriptions(
+    key: str,
+    device_class: SensorDeviceClass,
+    unit: str,
+    exists_fn: Callable[[MeterConfig], bool] = _any_meter,
+    series_fn: Callable[[MeterSnapshot], HalfHourSeries | None] = _kwh_series,
+) -> tuple[MeterPeriodDescription, ...]:
+    """kWh of every meter, or m³ of a gas meter reporting them (the series' quantity)."""
+    return tuple(
         MeterPeriodDescription(
-            key=f"energy_{period}",
-            translation_key=f"energy_{period}",
-            device_class=SensorDeviceClass.ENERGY,
-            native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+            key=f"{key}_{period}",
+            translation_key=f"{key}_{period}",
+            device_class=device_class,
+            native_unit_of_measurement=unit,
             suggested_display_precision=2,
             entity_registry_enabled_default=period in ENABLED_PERIODS,
             period=period,
             value_fn=lambda t: round(t.kwh, 3),
-            unit_fn=_kwh,
+            unit_fn=lambda _currency: unit,
+            exists_fn=exists_fn,
+            series_fn=series_fn,
         )
         for period in PERIODS
-    ),
+    )
+
+
+METER_PERIOD_DESCRIPTIONS: tuple[MeterPeriodDescription, ...] = (
+    *_quantity_descriptions("energy", SensorDeviceClass.ENERGY, UnitOfEnergy.KILO_WATT_HOUR),
     *_money_descriptions("cost", Direction.IMPORT),
     *_money_descriptions("revenue", Direction.EXPORT),
+    *_quantity_descriptions(
+        "volume",
+        SensorDeviceClass.GAS,
+        UnitOfVolume.CUBIC_METERS,
+        exists_fn=_reports_volume,
+        series_fn=_volume_series,
+    ),
 )
 
 ACCOUNT_DESCRIPTIONS: tuple[AccountPeriodDescription, ...] = tuple(
@@ -165,6 +202,11 @@ def _current_rate(timeline: Timeline, now: datetime) -> StateType:
     return None if rate is None else float(rate)
 
 
+def _standing_today(timeline: Timeline, now: datetime) -> StateType:
+    charge = timeline.standing_charge_for_day(local_today(now))
+    return None if charge is None else float(charge)
+
+
 RATE_DESCRIPTIONS: tuple[RateDescription, ...] = (
     RateDescription(
         key="current_rate",
@@ -179,6 +221,15 @@ RATE_DESCRIPTIONS: tuple[RateDescription, ...] = (
         value_fn=_next_rate,
         unit_fn=_per_kwh,
         suggested_display_precision=4,
+    ),
+    RateDescription(
+        key="standing_charge",
+        translation_key="standing_charge",
+        device_class=SensorDeviceClass.MONETARY,
+        value_fn=_standing_today,
+        unit_fn=_currency,
+        suggested_display_precision=4,
+        exists_fn=_is_gas,
     ),
     RateDescription(
         key="next_rate_change",

@@ -11,6 +11,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from .api.local_time import local_midnight, local_today
+from .comparison import Request, async_compare, products_of
 from .const import DOMAIN
 from .coordinator import OctopusVizConfigEntry
 from .helpers import resolve_entry
@@ -27,6 +28,8 @@ ATTR_FROM = "from"
 SERVICE_GET_SUMMARY = "get_summary"
 SERVICE_GET_PROFILE = "get_half_hour_profile"
 SERVICE_REFRESH = "refresh"
+SERVICE_COMPARE = "compare_tariffs"
+ATTR_PRODUCTS = "products"
 
 _PERIOD_SCHEMA = {
     probatio.Optional(ATTR_ENTRY): cv.string,
@@ -38,6 +41,9 @@ SUMMARY_SCHEMA = probatio.Schema(
     {**_PERIOD_SCHEMA, probatio.Optional(ATTR_METERS): probatio.All(cv.ensure_list, [cv.string])}
 )
 PROFILE_SCHEMA = probatio.Schema(_PERIOD_SCHEMA)
+COMPARE_SCHEMA = probatio.Schema(
+    {**_PERIOD_SCHEMA, probatio.Optional(ATTR_PRODUCTS): probatio.All(cv.ensure_list, [cv.string])}
+)
 REFRESH_SCHEMA = probatio.Schema(
     {probatio.Optional(ATTR_ENTRY): cv.string, probatio.Required(ATTR_FROM): cv.date}
 )
@@ -78,6 +84,18 @@ async def _async_get_profile(call: ServiceCall) -> ServiceResponse:
         raise _validation_error(err) from err
 
 
+async def _async_compare(call: ServiceCall) -> ServiceResponse:
+    """What the cached history would have cost on other tariffs, sorted by net."""
+    try:
+        entry, start, end = _entry_and_period(call)
+        products = products_of(call.data.get(ATTR_PRODUCTS))
+        return await async_compare(
+            call.hass, entry, Request(start=start, end=end, products=products)
+        )
+    except QueryError as err:
+        raise _validation_error(err) from err
+
+
 async def _async_refresh(call: ServiceCall) -> ServiceResponse:
     try:
         entry = resolve_entry(call.hass, call.data.get(ATTR_ENTRY))
@@ -102,6 +120,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
     hass.services.async_register(
         DOMAIN, SERVICE_GET_PROFILE, _async_get_profile, PROFILE_SCHEMA, SupportsResponse.ONLY
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_COMPARE, _async_compare, COMPARE_SCHEMA, SupportsResponse.ONLY
     )
     hass.services.async_register(
         DOMAIN, SERVICE_REFRESH, _async_refresh, REFRESH_SCHEMA, SupportsResponse.OPTIONAL

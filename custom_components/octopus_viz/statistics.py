@@ -1,8 +1,10 @@
 """Hourly external statistics for the Energy dashboard.
 
-Four statistics per account at most: `octopus_viz:electricity_{mpan}_import` (kWh) and
-`..._import_cost` (currency) for an import meter, `..._export` and `..._export_revenue` for an
-export meter. Rows are hourly running sums. Continuity rule: a write starts at the first hour
+Per electricity meter: `octopus_viz:electricity_{mpan}_import` (kWh) and `..._import_cost`
+(currency) for an import meter, `..._export` and `..._export_revenue` for an export meter. Per
+gas meter: `octopus_viz:gas_{mprn}_energy` (kWh), `..._cost` and, for meters reporting cubic
+metres, `..._volume` (m³, unit_class "volume": the Energy dashboard's gas section takes either).
+Rows are hourly running sums. Continuity rule: a write starts at the first hour
 that changed and is anchored on the sum stored just before it, so sums never jump where new
 rows meet old ones, nothing is counted twice after a restart, and untouched history is never
 rewritten.
@@ -25,7 +27,7 @@ from homeassistant.components.recorder.statistics import (
     async_add_external_statistics,
     statistics_during_period,
 )
-from homeassistant.const import UnitOfEnergy
+from homeassistant.const import UnitOfEnergy, UnitOfVolume
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 
@@ -45,6 +47,7 @@ class StatisticIds:
 
     energy: str
     money: str
+    volume: str | None = None  # gas meters reporting m³
 
 
 def statistic_ids(mpan: str, direction: Direction) -> StatisticIds:
@@ -52,6 +55,14 @@ def statistic_ids(mpan: str, direction: Direction) -> StatisticIds:
     base = f"{DOMAIN}:electricity_{mpan}_{direction.value}"
     money = "cost" if direction is Direction.IMPORT else "revenue"
     return StatisticIds(energy=base, money=f"{base}_{money}")
+
+
+def gas_statistic_ids(mprn: str, *, volume: bool) -> StatisticIds:
+    """gas_{mprn}_energy and _cost, and _volume when the meter reports m³."""
+    base = f"{DOMAIN}:gas_{mprn}"
+    return StatisticIds(
+        energy=f"{base}_energy", money=f"{base}_cost", volume=f"{base}_volume" if volume else None
+    )
 
 
 def _metadata(stat_id: str, name: str, unit: str, unit_class: str | None) -> StatisticMetaData:
@@ -69,6 +80,11 @@ def _metadata(stat_id: str, name: str, unit: str, unit_class: str | None) -> Sta
 def energy_metadata(stat_id: str, name: str) -> StatisticMetaData:
     """Metadata of a kWh statistic (unit_class energy: listed by the Energy dashboard)."""
     return _metadata(stat_id, name, UnitOfEnergy.KILO_WATT_HOUR, "energy")
+
+
+def volume_metadata(stat_id: str, name: str) -> StatisticMetaData:
+    """Metadata of a gas m³ statistic (unit_class volume: the gas section lists it too)."""
+    return _metadata(stat_id, name, UnitOfVolume.CUBIC_METERS, "volume")
 
 
 def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:

@@ -10,7 +10,7 @@ from typing import Any
 
 from homeassistant.components import websocket_api
 from homeassistant.components.websocket_api.connection import ActiveConnection
-from homeassistant.components.websocket_api.decorators import websocket_command
+from homeassistant.components.websocket_api.decorators import async_response, websocket_command
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.translation import async_get_exception_message
@@ -19,6 +19,8 @@ import probatio
 from probatio.markers import Marker
 
 from .api.local_time import local_today
+from .api.models import MeterConfig
+from .comparison import Request, async_compare, products_of
 from .const import DOMAIN
 from .helpers import resolve_entry
 from .history.card_queries import anchored_today, combined, daily
@@ -37,8 +39,10 @@ _QUERY: dict[str | Marker, Any] = {
     probatio.Optional("period"): probatio.In([kind.value for kind in PeriodKind]),
     probatio.Optional("start"): cv.date,
     probatio.Optional("end"): cv.date,
-    probatio.Optional("direction", default="import"): probatio.In(["import", "export", "net"]),
-    probatio.Optional("unit", default="kwh"): probatio.In(["kwh", "money"]),
+    probatio.Optional("direction", default="import"): probatio.In(
+        ["import", "export", "net", "gas"]
+    ),
+    probatio.Optional("unit", default="kwh"): probatio.In(["kwh", "money", "m3"]),
     # "latest": named periods end at the newest reading (the card's default), not today.
     probatio.Optional("anchor", default="today"): probatio.In(["today", "latest"]),
 }
@@ -67,21 +71,25 @@ def _answer(
         unit: Unit = msg["unit"]
         result = build(entry.runtime_data.data, start, end, flow, unit)
     except QueryError as err:
-        code = "not_found" if err.translation_key in _NOT_FOUND else "invalid_format"
-        placeholders = err.placeholders
-        connection.send_error(
-            msg["id"],
-            code,
-            # English, from translations/en.json; the frontend may translate from the key.
-            async_get_exception_message(DOMAIN, err.translation_key, placeholders),
-            translation_key=err.translation_key,
-            translation_domain=DOMAIN,
-            translation_placeholders=placeholders,
-        )
+        _send_error(connection, msg, err)
         return
     result["entry_id"] = entry.entry_id
     result["title"] = entry.title
     connection.send_result(msg["id"], result)
+
+
+def _send_error(connection: ActiveConnection, msg: dict[str, Any], err: QueryError) -> None:
+    code = "not_found" if err.translation_key in _NOT_FOUND else "invalid_format"
+    placeholders = err.placeholders
+    connection.send_error(
+        msg["id"],
+        code,
+        # English, from translations/en.json; the frontend may translate from the key.
+        async_get_exception_message(DOMAIN, err.translation_key, placeholders),
+        translation_key=err.translation_key,
+        translation_domain=DOMAIN,
+        translation_placeholders=placeholders,
+    )
 
 
 # The account asked for (or any account) is missing; every other error is bad input.
@@ -100,6 +108,36 @@ def ws_profile(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str,
 def ws_heatmap(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
     """Days x 48 half-hours of a period."""
     _answer(hass, connection, msg, heatmap)
+
+
+@websocket_command(
+    {
+        probatio.Required("type"): f"{DOMAIN}/compare",
+        probatio.Optional("entry_id"): str,
+        probatio.Optional("period"): probatio.In([kind.value for kind in PeriodKind]),
+        probatio.Optional("start"): cv.date,
+        probatio.Optional("end"): cv.date,
+        probatio.Optional("products"): [str],
+    }
+)
+@async_response
+async def ws_compare(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """Every candidate tariff over a period (computed in the executor; no request)."""
+    try:
+        entry = resolve_entry(hass, msg.get("entry_id"))
+        start, end = resolve_period(
+            local_today(dt_util.utcnow()), msg.get("period"), msg.get("start"), msg.get("end")
+        )
+        products = products_of(msg.get("products"))
+        # Unknown products come back as unavailable candidates, not as an error.
+        request = Request(start=start, end=end, products=products, strict=False)
+        result = await async_compare(hass, entry, request)
+    except QueryError as err:
+        _send_error(connection, msg, err)
+        return
+    connection.send_result(msg["id"], result)
 
 
 @websocket_command({probatio.Required("type"): f"{DOMAIN}/daily", **_QUERY})
@@ -129,13 +167,18 @@ def ws_entries(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str,
         {
             "entry_id": entry.entry_id,
             "title": entry.title,
-            "meters": [
-                {"mpan": m.mpan, "direction": m.direction.value} for m in entry.runtime_data.meters
-            ],
+            "meters": [_meter_entry(m) for m in entry.runtime_data.meters],
         }
         for entry in hass.config_entries.async_loaded_entries(DOMAIN)
     ]
     connection.send_result(msg["id"], {"entries": entries})
+
+
+def _meter_entry(meter: MeterConfig) -> dict[str, str]:
+    """A meter for the card: a gas meter's "direction" is "gas", with what it reports."""
+    if not meter.is_gas:
+        return {"mpan": meter.mpan, "direction": meter.direction.value, "fuel": meter.fuel.value}
+    return {"mpan": meter.mpan, "direction": "gas", "fuel": "gas", "unit": meter.unit.value}
 
 
 def async_setup_websocket(hass: HomeAssistant) -> None:
@@ -145,3 +188,4 @@ def async_setup_websocket(hass: HomeAssistant) -> None:
     websocket_api.async_register_command(hass, ws_daily)
     websocket_api.async_register_command(hass, ws_combined)
     websocket_api.async_register_command(hass, ws_entries)
+    websocket_api.async_register_command(hass, ws_compare)

@@ -8,7 +8,7 @@ from typing import Any
 
 from custom_components.octopus_viz.const import DOMAIN
 from custom_components.octopus_viz.history.periods import day_bounds
-from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
+from fake_octopus import DEMO_EXPORT_MPAN, DEMO_GAS_MPRN, DEMO_IMPORT_MPAN, FakeOctopus
 from tests.ha.stats_helpers import expected_day
 
 from .conftest import E2E
@@ -19,6 +19,10 @@ IMPORT_COST = f"{IMPORT}_cost"
 EXPORT = f"{DOMAIN}:electricity_{DEMO_EXPORT_MPAN}_export"
 EXPORT_REVENUE = f"{EXPORT}_revenue"
 STATISTICS = (IMPORT, IMPORT_COST, EXPORT, EXPORT_REVENUE)
+GAS_ENERGY = f"{DOMAIN}:gas_{DEMO_GAS_MPRN}_energy"
+GAS_COST = f"{DOMAIN}:gas_{DEMO_GAS_MPRN}_cost"
+GAS_VOLUME = f"{DOMAIN}:gas_{DEMO_GAS_MPRN}_volume"
+GAS_STATISTICS = (GAS_ENERGY, GAS_COST, GAS_VOLUME)
 # (statistic, meter, money?) for the expected figures.
 STATISTIC_SOURCES = (
     (IMPORT, DEMO_IMPORT_MPAN, False),
@@ -87,8 +91,9 @@ async def wait_for_backfill(e2e: E2E) -> None:
     deadline = loop.time() + BACKFILL_TIMEOUT
     counts: dict[str, int] = {}
     while loop.time() < deadline:
-        rows = await hourly_rows(e2e.ws, start, end)
-        counts = {statistic: len(rows.get(statistic, [])) for statistic in STATISTICS}
+        waited = STATISTICS + GAS_STATISTICS
+        rows = await hourly_rows(e2e.ws, start, end, waited)
+        counts = {statistic: len(rows.get(statistic, [])) for statistic in waited}
         if all(count == 24 for count in counts.values()):
             e2e.done.add("backfill")
             return
@@ -109,8 +114,16 @@ def grid_source() -> dict[str, Any]:
     }
 
 
+def gas_source() -> dict[str, Any]:
+    """The Energy dashboard's gas source: our gas kWh and its cost."""
+    return {"type": "gas", "stat_energy_from": GAS_ENERGY, "stat_cost": GAS_COST}
+
+
 async def save_energy_prefs(e2e: E2E) -> dict[str, Any]:
-    """Save the grid source as the Energy dashboard's settings dialog does (idempotent)."""
-    result: dict[str, Any] = await e2e.ws.call("energy/save_prefs", energy_sources=[grid_source()])
+    """Save the grid and gas sources as the Energy dashboard's settings dialog does
+    (idempotent)."""
+    result: dict[str, Any] = await e2e.ws.call(
+        "energy/save_prefs", energy_sources=[grid_source(), gas_source()]
+    )
     e2e.done.add("energy_prefs")
     return result

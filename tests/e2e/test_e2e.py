@@ -21,6 +21,8 @@ from custom_components.octopus_viz.sensor import STALE_AFTER
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_EXPORT_MPAN,
+    DEMO_GAS_MPRN,
+    DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
     DEMO_OLD_SERIAL,
     DEMO_SERIAL,
@@ -38,6 +40,7 @@ from .checks import (
     STATISTICS,
     day_changes,
     expected_figures,
+    gas_source,
     grid_source,
     hourly_rows,
     save_energy_prefs,
@@ -67,10 +70,12 @@ async def test_config_flow_offers_live_meters(e2e: E2E) -> None:
         f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
         f"{DEMO_IMPORT_MPAN}/{DEMO_OLD_SERIAL}",
         f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
+        f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}",
     }
     assert sorted(field["description"]["suggested_value"]) == [
         f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
         f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
+        f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}",
     ]
     assert created["title"] == f"Octopus {DEMO_ACCOUNT_NUMBER}"
 
@@ -127,9 +132,12 @@ async def test_energy_dashboard_accepts_the_statistics(e2e: E2E) -> None:
     [grid] = [source for source in prefs["energy_sources"] if source["type"] == "grid"]
     assert {key: grid.get(key) for key in wanted} == wanted
 
+    [gas] = [source for source in prefs["energy_sources"] if source["type"] == "gas"]
+    assert {key: gas.get(key) for key in gas_source()} == gas_source()
+
     validation = await e2e.ws.call("energy/validate")
     # One list of issues per source, in the order of the saved sources.
-    assert validation["energy_sources"] == [[]], validation
+    assert validation["energy_sources"] == [[], []], validation
 
 
 def _by_key(registry: list[dict[str, Any]], entry_id: str, suffix: str) -> dict[str, Any]:

@@ -11,6 +11,8 @@ import pytest
 from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_EXPORT_MPAN,
+    DEMO_GAS_MPRN,
+    DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
     DEMO_OLD_SERIAL,
     DEMO_SERIAL,
@@ -78,7 +80,17 @@ async def test_account_shape(session: aiohttp.ClientSession) -> None:
     for prop in (old, current):
         assert address_keys <= prop.keys()
         assert {"id", "moved_in_at", "moved_out_at", "electricity_meter_points"} <= prop.keys()
-        assert prop["gas_meter_points"] == []
+    assert old["gas_meter_points"] == []
+    (gas_point,) = current["gas_meter_points"]
+    assert gas_point["mprn"] == DEMO_GAS_MPRN
+    assert [m["serial_number"] for m in gas_point["meters"]] == [DEMO_GAS_SERIAL]
+    assert gas_point["agreements"] == [
+        {
+            "tariff_code": "G-1R-VAR-22-11-01-C",
+            "valid_from": "2023-01-15T00:00:00Z",
+            "valid_to": None,
+        }
+    ]
 
     assert old["moved_out_at"] == "2023-01-14T00:00:00Z"
     old_point = old["electricity_meter_points"][0]

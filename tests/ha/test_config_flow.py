@@ -37,6 +37,8 @@ from fake_octopus import (
     DEMO_ACCOUNT_NUMBER,
     DEMO_API_KEY,
     DEMO_EXPORT_MPAN,
+    DEMO_GAS_MPRN,
+    DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
     DEMO_OLD_SERIAL,
     DEMO_SERIAL,
@@ -50,6 +52,14 @@ OLD_IMPORT_KEY = f"{DEMO_IMPORT_MPAN}/{DEMO_OLD_SERIAL}"
 EXPORT_KEY = f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}"
 IMPORT_METER = {"mpan": DEMO_IMPORT_MPAN, "serial": DEMO_SERIAL, "direction": "import"}
 EXPORT_METER = {"mpan": DEMO_EXPORT_MPAN, "serial": DEMO_SERIAL, "direction": "export"}
+GAS_KEY = f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}"
+GAS_METER = {
+    "mpan": DEMO_GAS_MPRN,
+    "serial": DEMO_GAS_SERIAL,
+    "direction": "import",
+    "fuel": "gas",
+    "unit": "m3",
+}
 GET_ACCOUNT = "custom_components.octopus_viz.config_flow.OctopusClient.async_get_account"
 
 
@@ -125,17 +135,21 @@ async def test_user_flow_discovers_meters_and_creates_entry(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "meters"
     # The moved-out property's meter is not offered; the replaced meter is, unselected.
-    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY]
+    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY, GAS_KEY]
     labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
     assert labels[1] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}"
     assert labels[2] == f"{DEMO_EXPORT_MPAN} (export) — {DEMO_SERIAL}"
+    assert labels[3] == f"{DEMO_GAS_MPRN} (gas) — {DEMO_GAS_SERIAL}"
     assert suggested(result) == {
-        CONF_METERS: sorted([IMPORT_KEY, EXPORT_KEY]),
+        CONF_METERS: sorted([IMPORT_KEY, EXPORT_KEY, GAS_KEY]),
         CONF_HISTORY_FROM: "2023-01-15",
+        "gas_unit": "m3",
     }
-    # Both serials of the import MPAN were probed with one tiny request each.
+    # Both serials of the import MPAN and the gas meter were probed, one tiny request each.
     probes = [r for r in fake_api.requests if r.query.get("page_size") == "1"]
-    assert sorted(r.path.split("/")[5] for r in probes) == [DEMO_OLD_SERIAL, DEMO_SERIAL]
+    assert sorted(r.path.split("/")[5] for r in probes) == sorted(
+        [DEMO_OLD_SERIAL, DEMO_SERIAL, DEMO_GAS_SERIAL]
+    )
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY_FROM: "2024-02-01"}
@@ -372,11 +386,13 @@ async def test_reconfigure_changes_meters(
         OLD_IMPORT_KEY,
         IMPORT_KEY,
         EXPORT_KEY,
+        GAS_KEY,
         "1012345678901/MANUAL1",
     ]
     assert suggested(result) == {
         CONF_METERS: sorted([IMPORT_KEY, "1012345678901/MANUAL1"]),
         CONF_HISTORY_FROM: "2024-01-01",
+        "gas_unit": "m3",
     }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY_FROM: "2023-06-01"}
@@ -488,3 +504,73 @@ async def test_forms_snapshot(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_METERS: []})
     assert result["errors"]
     assert _form(result) == snapshot(name="meters_none_chosen")
+
+
+async def test_gas_meter_is_offered_and_stored_with_its_unit(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, GAS_KEY], "gas_unit": "m3"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_METERS] == [IMPORT_METER, GAS_METER]
+
+
+async def test_gas_meter_reporting_kwh(hass: HomeAssistant, mock_setup_entry: AsyncMock) -> None:
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [GAS_KEY], "gas_unit": "kwh"}
+    )
+    assert result["data"][CONF_METERS] == [{**GAS_METER, "unit": "kwh"}]
+
+
+async def test_gas_meter_without_readings_is_refused(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, fake_api: FakeOctopus
+) -> None:
+    fake_api.add_gas_meter("7700000003", "G4A0000003", None)
+    result = await start_user(hass)
+    empty_key = "7700000003/G4A0000003"
+    assert empty_key in option_values(result)
+    assert empty_key not in suggested(result)[CONF_METERS]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, empty_key]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "gas_no_readings"}
+    assert placeholders(result)["meters"] == "7700000003 (gas) — G4A0000003"
+
+
+async def test_manual_gas_meter(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, fake_api: FakeOctopus
+) -> None:
+    fake_api.add_gas_meter("7700000002", "G4A0000002", "kwh")
+    fake_api.add_gas_meter("7700000003", "G4A0000003", None)
+    result = await start_user(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [], "add_manual": True}
+    )
+    assert result["step_id"] == "manual"
+    manual = {"serial": "G4A0000003", "direction": "gas", "unit": "m3"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**manual, "mpan": "12"}
+    )
+    assert result["errors"] == {"mpan": "invalid_mprn"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**manual, "mpan": "7700000003"}
+    )
+    assert result["errors"] == {"base": "gas_meter_no_readings"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"mpan": "77 0000 0002", "serial": "G4A0000002", "direction": "gas", "unit": "kwh"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_METERS] == [
+        {
+            "mpan": "7700000002",
+            "serial": "G4A0000002",
+            "direction": "import",
+            "fuel": "gas",
+            "unit": "kwh",
+        }
+    ]

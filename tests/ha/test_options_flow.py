@@ -190,6 +190,7 @@ async def test_menu_hides_edit_and_remove_without_custom_tariffs(
         "tariff_source",
         "add_tariff",
         "import_json",
+        "compare",
         "settings",
     ]
     assert result["description_placeholders"] == {"custom_meters": "-", "tariffs": "-"}
@@ -214,6 +215,7 @@ async def test_menu_lists_custom_tariffs_and_meters(
         "edit_tariff",
         "remove_tariff",
         "import_json",
+        "compare",
         "settings",
     ]
     assert result["description_placeholders"] == {
@@ -462,9 +464,9 @@ async def test_add_tariff_refused_when_a_stored_tariff_is_broken(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """A hand-edited, invalid stored tariff is reported rather than saved over."""
-    set_options(hass, config_entry, custom_tariffs=[stored_tariff("Broken", unit="gas_kwh")])
+    set_options(hass, config_entry, custom_tariffs=[stored_tariff("Broken", unit="water_litres")])
     result = await run_step(hass, config_entry, "add_tariff", tariff_input())
-    assert_refused(result, {"base": "invalid_tariff"}, "Tariff Broken: unknown unit 'gas_kwh'")
+    assert_refused(result, {"base": "invalid_tariff"}, "Tariff Broken: unknown unit 'water_litres'")
     assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 1
 
 
@@ -867,6 +869,7 @@ async def test_translations_cover_the_options_flow(hass: HomeAssistant) -> None:
         "edit_tariff",
         "remove_tariff",
         "import_json",
+        "compare",
         "settings",
     ):
         assert f"{prefix}.step.init.menu_options.{option}" in translations

@@ -188,6 +188,7 @@ async def test_entities_devices_and_values(
         e.unique_id: e for e in er.async_entries_for_config_entry(entity_registry, entry_id)
     }
     expected_keys: dict[str, tuple[str, bool]] = {}  # unique id -> (device identifier, enabled)
+    expected_keys[f"{entry_id}_cheapest_tariff"] = (entry_id, True)  # see test_compare.py
     for period in PERIODS:
         enabled = period in ENABLED_PERIODS
         expected_keys[f"{entry_id}_standing_charges_{period}"] = (entry_id, False)

@@ -133,8 +133,8 @@ async def test_entries(
                 "entry_id": config_entry.entry_id,
                 "title": f"Octopus {DEMO_ACCOUNT_NUMBER}",
                 "meters": [
-                    {"mpan": DEMO_IMPORT_MPAN, "direction": "import"},
-                    {"mpan": DEMO_EXPORT_MPAN, "direction": "export"},
+                    {"mpan": DEMO_IMPORT_MPAN, "direction": "import", "fuel": "electricity"},
+                    {"mpan": DEMO_EXPORT_MPAN, "direction": "export", "fuel": "electricity"},
                 ],
             }
         ]

@@ -32,7 +32,7 @@ from .errors import (
     OctopusNotFoundError,
     OctopusResponseError,
 )
-from .models import Account, HalfHourReadings, Product, RateRow
+from .models import Account, Fuel, HalfHourReadings, Product, RateRow
 from .pages import (
     Page,
     RowHook,
@@ -51,6 +51,14 @@ from .parsing import (
     parse_account,
     parse_product,
     results_of,
+)
+from .products import (
+    MeterPointInfo,
+    ProductDetails,
+    ProductInfo,
+    parse_meter_point,
+    parse_product_details,
+    parse_product_rows,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -72,6 +80,11 @@ type Sleep = Callable[[float], Awaitable[None]]
 async def _backoff_sleep(delay: float) -> None:
     """Wait between retries (module-level so tests can patch it instead of waiting)."""
     await asyncio.sleep(delay)
+
+
+def _keep(row: dict[str, Any]) -> object:
+    """Row hook of listings parsed after decoding (products): the dict as it is."""
+    return row
 
 
 class _TransientError(Exception):
@@ -140,11 +153,13 @@ class OctopusClient:
         serial: str,
         period_from: datetime,
         period_to: datetime | None = None,
+        fuel: Fuel = Fuel.ELECTRICITY,
     ) -> HalfHourReadings:
         """Half-hourly readings in [period_from, period_to), oldest first, one per slot.
 
         One request per 25,000 half-hours (about 17 months); `next` links are followed.
-        Rows outside the period (the API sometimes adds one) are dropped.
+        Rows outside the period (the API sometimes adds one) are dropped. For gas, `mpan` is
+        the MPRN and the values are what the meter reports (m³ or kWh), in the `kwh` column.
         """
         params = {
             "period_from": format_datetime(period_from),
@@ -153,7 +168,7 @@ class OctopusClient:
         }
         if period_to is not None:
             params["period_to"] = format_datetime(period_to)
-        url = self._consumption_url(mpan, serial).with_query(params)
+        url = self._consumption_url(mpan, serial, fuel).with_query(params)
         pages = await self._get_pages(url, reading_hook)
         report = RowReport()
         columns = partial(
@@ -167,12 +182,15 @@ class OctopusClient:
         self._log_skipped(report, "consumption", mpan)
         return readings
 
-    async def async_get_latest_reading_start(self, mpan: str, serial: str) -> datetime | None:
+    async def async_get_latest_reading_start(
+        self, mpan: str, serial: str, fuel: Fuel = Fuel.ELECTRICITY
+    ) -> datetime | None:
         """Start of the newest reading of a meter, None if it has none (one tiny request).
 
-        Used to tell an active meter from a replaced one listed on the same MPAN.
+        Used to tell an active meter from a replaced one listed on the same meter point, and
+        a smart gas meter from one that reports nothing.
         """
-        url = self._consumption_url(mpan, serial).with_query(
+        url = self._consumption_url(mpan, serial, fuel).with_query(
             {"page_size": "1", "order_by": "-period"}
         )
         payload = await self._get_json(url)
@@ -189,6 +207,28 @@ class OctopusClient:
         payload = await self._get_json(self._url(f"/v1/products/{product_code}/"))
         return self._parse(parse_product, payload)
 
+    async def async_list_products(self, available_at: datetime | None = None) -> list[ProductInfo]:
+        """The products a household can choose (Octopus brand, not business, not prepay)."""
+        query = {"brand": "OCTOPUS_ENERGY", "is_business": "false", "is_prepay": "false"}
+        if available_at is not None:
+            query["available_at"] = format_datetime(available_at)
+        report = RowReport()
+        products: list[ProductInfo] = []
+        for rows in await self._get_pages(self._url("/v1/products/").with_query(query), _keep):
+            products.extend(parse_product_rows(rows, report))
+        self._log_skipped(report, "products", "the catalogue")
+        return products
+
+    async def async_get_product_details(self, product_code: str) -> ProductDetails:
+        """A product with its tariff code in every region and payment method."""
+        payload = await self._get_json(self._url(f"/v1/products/{product_code}/"))
+        return self._parse(parse_product_details, payload)
+
+    async def async_get_meter_point(self, mpan: str) -> MeterPointInfo:
+        """A meter point's region (its grid supply point group)."""
+        payload = await self._get_json(self._url(f"/v1/electricity-meter-points/{mpan}/"))
+        return self._parse(parse_meter_point, payload)
+
     async def async_get_unit_rates(
         self,
         product_code: str,
@@ -197,7 +237,8 @@ class OctopusClient:
         period_from: datetime,
         period_to: datetime,
     ) -> list[RateRow]:
-        """Unit rates (p/kWh) valid in the period, as published (newest first)."""
+        """Unit rates (p/kWh) valid in the period, as published (newest first); a G-... code
+        reads the product's gas tariffs."""
         return await self._get_rates(
             product_code, tariff_code, f"{rate_type}-unit-rates", period_from, period_to
         )
@@ -215,8 +256,9 @@ class OctopusClient:
     def _url(self, path: str) -> URL:
         return self._base.join(URL(path))
 
-    def _consumption_url(self, mpan: str, serial: str) -> URL:
-        return self._url(f"/v1/electricity-meter-points/{mpan}/meters/{serial}/consumption/")
+    def _consumption_url(self, point: str, serial: str, fuel: Fuel) -> URL:
+        kind = "gas" if fuel is Fuel.GAS else "electricity"
+        return self._url(f"/v1/{kind}-meter-points/{point}/meters/{serial}/consumption/")
 
     async def _get_rates(
         self,
@@ -226,8 +268,10 @@ class OctopusClient:
         period_from: datetime,
         period_to: datetime,
     ) -> list[RateRow]:
+        # The tariff code names its fuel (E-1R-... or G-1R-...), and so the rates' path.
+        fuel = "gas" if tariff_code.startswith("G-") else "electricity"
         url = self._url(
-            f"/v1/products/{product_code}/electricity-tariffs/{tariff_code}/{endpoint}/"
+            f"/v1/products/{product_code}/{fuel}-tariffs/{tariff_code}/{endpoint}/"
         ).with_query(
             {
                 "period_from": format_datetime(period_from),

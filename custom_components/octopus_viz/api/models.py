@@ -6,10 +6,11 @@ Energy is a float (kWh, as metered); money is always Decimal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -17,6 +18,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CONF_MPAN: Final = "mpan"
 CONF_SERIAL: Final = "serial"
 CONF_DIRECTION: Final = "direction"
+# Absent in entries made before gas was supported: electricity, in kWh.
+CONF_FUEL: Final = "fuel"
+CONF_UNIT: Final = "unit"
 
 
 class Direction(StrEnum):
@@ -24,6 +28,26 @@ class Direction(StrEnum):
 
     IMPORT = "import"
     EXPORT = "export"
+
+
+class Fuel(StrEnum):
+    """What a meter point supplies. A gas meter is always an import."""
+
+    ELECTRICITY = "electricity"
+    GAS = "gas"
+
+
+class ReadingUnit(StrEnum):
+    """What a meter's consumption rows count: electricity and SMETS1 gas meters report kWh,
+    SMETS2 gas meters cubic metres (nothing in the response says which)."""
+
+    KWH = "kwh"
+    M3 = "m3"
+
+
+def flow_label(fuel: Fuel, direction: Direction) -> str:
+    """'import', 'export' or 'gas': how the integration names what a meter or tariff measures."""
+    return fuel.value if fuel is Fuel.GAS else direction.value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +94,16 @@ class MeterPoint:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GasMeterPoint:
+    """A gas meter point (MPRN) of a property; its meters carry no registers."""
+
+    mprn: str
+    meters: tuple[Meter, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    consumption_standard: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Property:
     """A property of the account; moved_out_at is None for the current one."""
 
@@ -80,6 +114,7 @@ class Property:
     town: str = ""
     postcode: str = ""
     electricity_meter_points: tuple[MeterPoint, ...] = ()
+    gas_meter_points: tuple[GasMeterPoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,9 +186,56 @@ class Product:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MeterConfig:
-    """A meter the user follows (stored in the config entry)."""
+    """A meter the user follows (stored in the config entry).
+
+    `mpan` is the meter point's id: the MPAN of an electricity meter, the MPRN of a gas one
+    (an MPRN has 6 to 10 digits, an MPAN 13, so they never collide as keys). A gas meter is
+    an import; its `unit` says whether it reports m³ (SMETS2) or kWh (SMETS1).
+    """
 
     mpan: str
     serial: str
     direction: Direction
     agreements: tuple[Agreement, ...] = field(default=())
+    fuel: Fuel = Fuel.ELECTRICITY
+    unit: ReadingUnit = ReadingUnit.KWH
+
+    @property
+    def is_gas(self) -> bool:
+        """Whether this is a gas meter."""
+        return self.fuel is Fuel.GAS
+
+    @property
+    def reports_volume(self) -> bool:
+        """Whether readings are cubic metres (converted to kWh with the calorific value)."""
+        return self.unit is ReadingUnit.M3
+
+    @property
+    def flow(self) -> str:
+        """What the meter measures for services and the card: import, export or gas."""
+        return flow_label(self.fuel, self.direction)
+
+    def as_config(self) -> dict[str, str]:
+        """The form stored in the entry's meters list (agreements are not stored there)."""
+        stored = {CONF_MPAN: self.mpan, CONF_SERIAL: self.serial}
+        stored[CONF_DIRECTION] = self.direction.value
+        if self.is_gas:
+            stored[CONF_FUEL] = self.fuel.value
+            stored[CONF_UNIT] = self.unit.value
+        return stored
+
+    @classmethod
+    def from_config(
+        cls, raw: Mapping[str, Any], agreements: tuple[Agreement, ...] = ()
+    ) -> MeterConfig:
+        """Back from the stored form; entries made before gas have no fuel: electricity."""
+        fuel = Fuel(raw.get(CONF_FUEL, Fuel.ELECTRICITY.value))
+        unit = ReadingUnit(raw.get(CONF_UNIT, ReadingUnit.KWH.value))
+        return cls(
+            mpan=str(raw[CONF_MPAN]),
+            serial=str(raw[CONF_SERIAL]),
+            direction=Direction.IMPORT if fuel is Fuel.GAS else Direction(raw[CONF_DIRECTION]),
+            agreements=agreements,
+            fuel=fuel,
+            unit=ReadingUnit.KWH if fuel is Fuel.ELECTRICITY else unit,
+        )

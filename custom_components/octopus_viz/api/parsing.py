@@ -23,6 +23,7 @@ from .local_time import LOCAL_TZ_NAME
 from .models import (
     Account,
     Agreement,
+    GasMeterPoint,
     Meter,
     MeterPoint,
     Product,
@@ -178,11 +179,7 @@ def _account_datetime(value: object, what: str) -> datetime | None:
         raise MalformedResponseError(f"account: {err}") from err
 
 
-def _parse_meter_point(raw: object) -> MeterPoint:
-    point = _mapping(raw, "electricity meter point")
-    mpan = point.get("mpan")
-    if not isinstance(mpan, str) or not mpan:
-        raise MalformedResponseError("electricity meter point without mpan")
+def _parse_meters(point: Mapping[str, Any]) -> tuple[Meter, ...]:
     meters: list[Meter] = []
     for meter_raw in _list(point.get("meters"), "meters"):
         meter = _mapping(meter_raw, "meter")
@@ -198,6 +195,10 @@ def _parse_meter_point(raw: object) -> MeterPoint:
             for reg in (_mapping(r, "register") for r in _list(meter.get("registers"), "registers"))
         )
         meters.append(Meter(serial_number=serial, registers=registers))
+    return tuple(meters)
+
+
+def _parse_agreements(point: Mapping[str, Any]) -> tuple[Agreement, ...]:
     agreements: list[Agreement] = []
     for agreement_raw in _list(point.get("agreements"), "agreements"):
         agreement = _mapping(agreement_raw, "agreement")
@@ -212,18 +213,40 @@ def _parse_meter_point(raw: object) -> MeterPoint:
                 valid_to=_account_datetime(agreement.get("valid_to"), "valid_to"),
             )
         )
+    return tuple(sorted(agreements, key=lambda a: a.valid_from))
+
+
+def _point_id(point: Mapping[str, Any], key: str, what: str) -> str:
+    value = point.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedResponseError(f"{what} meter point without {key}")
+    return value
+
+
+def _parse_meter_point(raw: object) -> MeterPoint:
+    point = _mapping(raw, "electricity meter point")
     return MeterPoint(
-        mpan=mpan,
+        mpan=_point_id(point, "mpan", "electricity"),
         is_export=point.get("is_export") is True,
-        meters=tuple(meters),
-        agreements=tuple(sorted(agreements, key=lambda a: a.valid_from)),
+        meters=_parse_meters(point),
+        agreements=_parse_agreements(point),
         profile_class=_int_or_none(point.get("profile_class")),
         consumption_standard=_int_or_none(point.get("consumption_standard")),
     )
 
 
+def _parse_gas_meter_point(raw: object) -> GasMeterPoint:
+    point = _mapping(raw, "gas meter point")
+    return GasMeterPoint(
+        mprn=_point_id(point, "mprn", "gas"),
+        meters=_parse_meters(point),
+        agreements=_parse_agreements(point),
+        consumption_standard=_int_or_none(point.get("consumption_standard")),
+    )
+
+
 def parse_account(payload: object) -> Account:
-    """The account endpoint's JSON -> Account (gas meter points are ignored for now)."""
+    """The account endpoint's JSON -> Account (electricity and gas meter points)."""
     account = _mapping(payload, "account")
     number = account.get("number")
     if not isinstance(number, str) or not number:
@@ -249,6 +272,10 @@ def parse_account(payload: object) -> Account:
                     for point in _list(
                         prop.get("electricity_meter_points"), "electricity_meter_points"
                     )
+                ),
+                gas_meter_points=tuple(
+                    _parse_gas_meter_point(point)
+                    for point in _list(prop.get("gas_meter_points"), "gas_meter_points")
                 ),
             )
         )

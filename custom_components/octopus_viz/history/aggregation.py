@@ -65,9 +65,10 @@ class Totals:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Summary:
-    """Import and export together over a period; net = import cost + standing - revenue.
+    """Import, export and gas together over a period; net = import cost + gas cost + standing
+    charges (electricity and gas) - revenue.
 
-    Standing charges follow the import meter's days with data (the supply is the import).
+    Standing charges follow the import (or gas) meter's days with data (the supply).
     `data_until` is the earliest `last_end` among the meters that have data in the period:
     up to there, every meter is metered.
     """
@@ -85,6 +86,10 @@ class Summary:
     standing_days: int
     standing_unknown: int
     data_until: datetime | None
+    gas_kwh: float = 0.0
+    gas_cost: Decimal = ZERO
+    gas_standing: Decimal = ZERO  # also counted in `standing`
+    gas_unpriced: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,12 +176,15 @@ def summary(
     import_series: HalfHourSeries | None = None,
     export_series: HalfHourSeries | None = None,
     standing_for_day: StandingForDay | None = None,
+    gas_series: HalfHourSeries | None = None,
+    gas_standing_for_day: StandingForDay | None = None,
 ) -> Summary:
-    """Import and export of a period combined (either meter may be missing)."""
+    """Import, export and gas of a period combined (any meter may be missing)."""
     empty = HalfHourSeries.empty()
     imported = totals(import_series or empty, start_date, end_date, standing_for_day)
     exported = totals(export_series or empty, start_date, end_date)
-    ends = [t.last_end for t in (imported, exported) if t.last_end is not None]
+    gas = totals(gas_series or empty, start_date, end_date, gas_standing_for_day)
+    ends = [t.last_end for t in (imported, exported, gas) if t.last_end is not None]
     return Summary(
         start_date=start_date,
         end_date=end_date,
@@ -184,13 +192,17 @@ def summary(
         export_kwh=exported.kwh,
         import_cost=imported.value,
         export_revenue=exported.value,
-        standing=imported.standing,
-        net=imported.value + imported.standing - exported.value,
+        standing=imported.standing + gas.standing,
+        net=imported.value + imported.standing + gas.value + gas.standing - exported.value,
         import_unpriced=imported.unpriced,
         export_unpriced=exported.unpriced,
         standing_days=imported.standing_days,
         standing_unknown=imported.standing_unknown,
         data_until=min(ends) if ends else None,
+        gas_kwh=gas.kwh,
+        gas_cost=gas.value,
+        gas_standing=gas.standing,
+        gas_unpriced=gas.unpriced,
     )
 
 

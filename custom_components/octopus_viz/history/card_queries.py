@@ -57,11 +57,11 @@ def daily(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> 
     Days are summed from the same cells as the heatmap, so a day's bar is its heatmap row.
     Standing charges are not included (they are not half-hourly): the summary has them.
     """
-    plus, minus = _flow_series(data, flow)
+    plus, minus = _flow_series(data, flow, unit)
     if plus is None:
         raise QueryError("no_meter_for_flow", flow=flow)
     totals: list[float | None]
-    if unit == "kwh":
+    if unit != "money":  # kWh, or a gas meter's m³
         grid = aggregation.kwh_heatmap(plus, start, end, minus=minus)
         totals = [_kwh_total(cells) for cells in grid.cells]
     else:

@@ -12,15 +12,15 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from ..api.models import Direction
+from ..api.models import Direction, Fuel
 from . import aggregation
 from .jsonable import to_json
 from .periods import PeriodKind, period_dates
 from .series import HalfHourSeries
 from .snapshot import MeterSnapshot, OctopusData
 
-type Unit = Literal["kwh", "money"]
-type Flow = Literal["import", "export", "net"]
+type Unit = Literal["kwh", "money", "m3"]  # m3: gas meters reporting cubic metres only
+type Flow = Literal["import", "export", "net", "gas"]
 
 DEFAULT_PERIOD = PeriodKind.LAST_30_DAYS
 MAX_DAYS = 3 * 366 + 1  # a request larger than this is a mistake, not a query
@@ -70,9 +70,20 @@ def select_meters(data: OctopusData, mpans: Sequence[str] | None) -> list[MeterS
     return [data.meters[m] for m in mpans]
 
 
-def combined(meters: Sequence[MeterSnapshot], direction: Direction) -> HalfHourSeries | None:
-    """The half-hours of all meters of a direction, summed per half-hour (None if none)."""
-    chosen = [m.series for m in meters if m.config.direction is direction]
+def combined(
+    meters: Sequence[MeterSnapshot],
+    direction: Direction = Direction.IMPORT,
+    fuel: Fuel = Fuel.ELECTRICITY,
+    *,
+    volume: bool = False,
+) -> HalfHourSeries | None:
+    """The half-hours of all meters of a fuel and direction (gas: an import), summed per
+    half-hour (None if none); `volume`: the m³ of the gas meters reporting them."""
+    mine = [m for m in meters if (m.config.fuel, m.config.direction) == (fuel, direction)]
+    if volume:
+        chosen = [m.volume for m in mine if m.volume is not None]
+    else:
+        chosen = [m.series for m in mine]
     if not chosen:
         return None
     if len(chosen) == 1:
@@ -92,12 +103,16 @@ def combined(meters: Sequence[MeterSnapshot], direction: Direction) -> HalfHourS
     return HalfHourSeries(epochs, [kwh[e] for e in epochs], [value[e] for e in epochs])
 
 
-def standing_for(meters: Sequence[MeterSnapshot]) -> aggregation.StandingForDay | None:
-    """Standing charges per local day: summed over import meters' tariffs."""
+def standing_for(
+    meters: Sequence[MeterSnapshot], fuel: Fuel = Fuel.ELECTRICITY
+) -> aggregation.StandingForDay | None:
+    """Standing charges per local day: summed over the import meters' tariffs of a fuel."""
     timelines = [
         m.timeline
         for m in meters
-        if m.config.direction is Direction.IMPORT and m.timeline is not None
+        if m.config.direction is Direction.IMPORT
+        and m.config.fuel is fuel
+        and m.timeline is not None
     ]
     if not timelines:
         return None
@@ -122,7 +137,7 @@ def _iso(when: datetime | None) -> str | None:
 def account_summary(
     data: OctopusData, start: date, end: date, mpans: Sequence[str] | None = None
 ) -> aggregation.Summary:
-    """Import and export of the chosen meters (all by default) combined over a period."""
+    """Import, export and gas of the chosen meters (all by default) over a period."""
     meters = select_meters(data, mpans)
     return aggregation.summary(
         start,
@@ -130,6 +145,8 @@ def account_summary(
         import_series=combined(meters, Direction.IMPORT),
         export_series=combined(meters, Direction.EXPORT),
         standing_for_day=standing_for(meters),
+        gas_series=combined(meters, fuel=Fuel.GAS),
+        gas_standing_for_day=standing_for(meters, Fuel.GAS),
     )
 
 
@@ -151,16 +168,39 @@ def summary(
         "export_revenue": money(result.export_revenue),
         "standing_charges": money(result.standing),
         "net": money(result.net),
-        "unpriced_half_hours": result.import_unpriced + result.export_unpriced,
+        "unpriced_half_hours": result.import_unpriced
+        + result.export_unpriced
+        + result.gas_unpriced,
         "data_until": _iso(result.data_until),
         "meters": [m.config.mpan for m in meters],
+        **_gas_summary(meters, result, start, end),
+    }
+
+
+def _gas_summary(
+    meters: Sequence[MeterSnapshot], result: aggregation.Summary, start: date, end: date
+) -> dict[str, Any]:
+    """The gas part of a summary (none without a gas meter); m³ where meters report them."""
+    if not any(m.config.is_gas for m in meters):
+        return {}
+    volume = combined(meters, fuel=Fuel.GAS, volume=True)
+    m3 = None if volume is None else round(aggregation.totals(volume, start, end).kwh, 3)
+    return {
+        "gas_kwh": round(result.gas_kwh, 3),
+        "gas_m3": m3,
+        "gas_cost": money(result.gas_cost),
+        "gas_standing_charges": money(result.gas_standing),
     }
 
 
 def _flow_series(
-    data: OctopusData, flow: Flow
+    data: OctopusData, flow: Flow, unit: Unit = "kwh"
 ) -> tuple[HalfHourSeries | None, HalfHourSeries | None]:
     meters = list(data.meters.values())
+    if flow == "gas":
+        return combined(meters, fuel=Fuel.GAS, volume=unit == "m3"), None
+    if unit == "m3":
+        return None, None  # only gas is metered in m³
     imported = combined(meters, Direction.IMPORT)
     exported = combined(meters, Direction.EXPORT)
     if flow == "import":
@@ -195,8 +235,13 @@ def slot_profile(data: OctopusData, start: date, end: date) -> dict[str, Any]:
     meters = list(data.meters.values())
     slots: list[dict[str, Any]] = [{} for _ in range(48)]
     found = False
-    for direction, money_name in ((Direction.IMPORT, "cost"), (Direction.EXPORT, "revenue")):
-        series = combined(meters, direction)
+    flows = (
+        ("import", Direction.IMPORT, Fuel.ELECTRICITY, "cost"),
+        ("export", Direction.EXPORT, Fuel.ELECTRICITY, "revenue"),
+        ("gas", Direction.IMPORT, Fuel.GAS, "cost"),
+    )
+    for name, direction, fuel, money_name in flows:
+        series = combined(meters, direction, fuel)
         if series is None:
             continue
         result = aggregation.profile(series, start, end)
@@ -206,11 +251,11 @@ def slot_profile(data: OctopusData, start: date, end: date) -> dict[str, Any]:
                 {
                     "slot": slot.slot,
                     "label": slot.label,
-                    f"{direction.value}_days": slot.days,
-                    f"{direction.value}_kwh_sum": slot.kwh_sum,
-                    f"{direction.value}_kwh_mean": slot.kwh_mean,
-                    f"{direction.value}_{money_name}_sum": slot.value_sum,
-                    f"{direction.value}_{money_name}_mean": slot.value_mean,
+                    f"{name}_days": slot.days,
+                    f"{name}_kwh_sum": slot.kwh_sum,
+                    f"{name}_kwh_mean": slot.kwh_mean,
+                    f"{name}_{money_name}_sum": slot.value_sum,
+                    f"{name}_{money_name}_mean": slot.value_mean,
                 }
             )
     if not found:
@@ -225,13 +270,13 @@ def slot_profile(data: OctopusData, start: date, end: date) -> dict[str, Any]:
 
 def profile(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> dict[str, Any]:
     """The 48 local half-hour slots of a period for the card (sum and mean per slot)."""
-    plus, minus = _flow_series(data, flow)
+    plus, minus = _flow_series(data, flow, unit)
     if plus is None:
         raise QueryError("no_meter_for_flow", flow=flow)
     result = aggregation.profile(plus, start, end, minus=minus)
     slots = []
     for slot in result.slots:
-        if unit == "kwh":
+        if unit != "money":
             total = None if slot.kwh_sum is None else round(slot.kwh_sum, 4)
             mean = None if slot.kwh_mean is None else round(slot.kwh_mean, 4)
         else:
@@ -245,11 +290,11 @@ def profile(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -
 
 def heatmap(data: OctopusData, start: date, end: date, flow: Flow, unit: Unit) -> dict[str, Any]:
     """Days x 48 local half-hours of a period for the card."""
-    plus, minus = _flow_series(data, flow)
+    plus, minus = _flow_series(data, flow, unit)
     if plus is None:
         raise QueryError("no_meter_for_flow", flow=flow)
     days: list[dict[str, Any]] = []
-    if unit == "kwh":
+    if unit != "money":
         grid = aggregation.kwh_heatmap(plus, start, end, minus=minus)
         for day, cells in zip(grid.dates, grid.cells, strict=True):
             days.append(

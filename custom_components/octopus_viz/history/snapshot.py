@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..api.models import Direction, MeterConfig
+from ..api.models import Direction, Fuel, MeterConfig
 from ..tariffs.timeline import Timeline
 from .series import HalfHourSeries
 
@@ -29,6 +29,8 @@ class MeterSnapshot:
     tariff_source: str = ""
     tariff_error: str | None = None
     tariff_version: int = 0
+    # A gas meter reporting m³: the cubic metres of the same half-hours (kWh are in `series`).
+    volume: HalfHourSeries | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,10 @@ class OctopusData:
     currency: str = "GBP"
     updated_at: datetime | None = None
 
-    def by_direction(self, direction: Direction) -> list[MeterSnapshot]:
-        """Snapshots of the meters measuring one direction."""
-        return [m for m in self.meters.values() if m.config.direction is direction]
+    def electricity(self, direction: Direction) -> list[MeterSnapshot]:
+        """Snapshots of the electricity meters of one direction (a gas meter is an import too)."""
+        return [
+            m
+            for m in self.meters.values()
+            if m.config.direction is direction and m.config.fuel is Fuel.ELECTRICITY
+        ]

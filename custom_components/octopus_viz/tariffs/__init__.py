@@ -9,6 +9,7 @@ The middle layer: it imports `api` only, never `history` or the Home Assistant g
 - octopus_rows: building a tariff from published Octopus rate rows;
 - account_loader: a meter's tariffs from its agreements, keeping rows already fetched;
 - pricing: readings priced against a timeline (exact money);
+- calorific: gas m³ to kWh with the calorific values in force (exact);
 - source: where a meter's prices come from (agreements or custom tariffs);
 - options: the options flow's tariff logic; keys: the entry keys it reads.
 This module re-exports the names callers use most.
@@ -19,11 +20,16 @@ from __future__ import annotations
 from ..api.local_time import LOCAL_TZ
 from .document import (
     DIRECTION_TO_UNIT,
+    FLOW_TO_UNIT,
+    FLOWS,
     UNIT_EXPORT,
+    UNIT_GAS,
     UNIT_IMPORT,
     UNIT_TO_DIRECTION,
+    UNIT_TO_FLOW,
     ConfigDocument,
     ConfiguredMeter,
+    flow_label,
     parse_config_document,
     tariff_from_dict,
     tariff_to_dict,
@@ -46,11 +52,15 @@ __all__ = [
     "DIRECTION_TO_UNIT",
     "E7_NIGHT_END_MINUTE",
     "E7_NIGHT_START_MINUTE",
+    "FLOWS",
+    "FLOW_TO_UNIT",
     "LOCAL_TZ",
     "NEXT_CHANGE_HORIZON",
     "UNIT_EXPORT",
+    "UNIT_GAS",
     "UNIT_IMPORT",
     "UNIT_TO_DIRECTION",
+    "UNIT_TO_FLOW",
     "Band",
     "ConfigDocument",
     "ConfiguredMeter",
@@ -62,6 +72,7 @@ __all__ = [
     "TariffIssue",
     "Timeline",
     "build_api_tariff",
+    "flow_label",
     "parse_config_document",
     "parse_tariff_code",
     "rows_to_intervals",

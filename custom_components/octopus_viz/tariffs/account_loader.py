@@ -24,7 +24,7 @@ import logging
 from typing import Any, Final, Literal, Protocol
 
 from ..api.errors import OctopusError, OctopusNotFoundError
-from ..api.models import Agreement, Direction, Product, RateRow, rate_row
+from ..api.models import Agreement, Direction, Fuel, Product, RateRow, rate_row
 from ..api.parsing import decimal_field
 from .model import Tariff, TariffCode, parse_tariff_code
 from .octopus_rows import build_api_tariff
@@ -39,7 +39,7 @@ DEFAULT_REFRESH_INTERVAL: Final = timedelta(minutes=30)
 
 type UnitRateType = Literal["standard", "day", "night"]
 type RateKind = Literal["standard", "day", "night", "standing"]
-type FailureReason = Literal["not_found", "error", "invalid_code", "unsupported"]
+type FailureReason = Literal["not_found", "error", "invalid_code"]
 
 
 class RatesClient(Protocol):
@@ -205,6 +205,10 @@ class AccountTariffLoader:
 
     dump = as_dict
 
+    def know_names(self, names: Mapping[str, str]) -> None:
+        """Display names of products the caller already has (no product request for them)."""
+        self._products.update(names)
+
     @property
     def failures(self) -> tuple[AgreementFailure, ...]:
         """Agreements that failed during the last update."""
@@ -249,9 +253,8 @@ class AccountTariffLoader:
                 code = parse_tariff_code(agreement.tariff_code)
             except ValueError:
                 continue
-            if code.fuel == "E":
-                name = self._products.get(code.product_code) or None
-                tariffs.append(self._tariff(agreement, direction, _kinds(code), name))
+            name = self._products.get(code.product_code) or None
+            tariffs.append(self._tariff(agreement, direction, code, name))
         return Timeline(tariffs, direction)
 
     def _versions(self) -> dict[str, int]:
@@ -262,8 +265,6 @@ class AccountTariffLoader:
             code = parse_tariff_code(agreement.tariff_code)
         except ValueError as err:
             return _failure(agreement, "invalid_code", str(err))
-        if code.fuel != "E":
-            return _failure(agreement, "unsupported", "gas tariffs are not priced")
         failure: AgreementFailure | None = None
         for kind in _kinds(code):
             try:
@@ -319,10 +320,11 @@ class AccountTariffLoader:
         self,
         agreement: Agreement,
         direction: Direction,
-        kinds: tuple[RateKind, ...],
+        code: TariffCode,
         name: str | None,
     ) -> Tariff:
         """Build (or reuse, when no series changed) the agreement's tariff."""
+        kinds = _kinds(code)
         series = [
             self._series.get(f"{agreement.tariff_code}/{kind}", _RowSeries()) for kind in kinds
         ]
@@ -344,6 +346,7 @@ class AccountTariffLoader:
             standing_charges=rows["standing"],
             include_vat=self._include_vat,
             name=name,
+            fuel=Fuel.GAS if code.fuel == "G" else Fuel.ELECTRICITY,
         )
         self._built[(agreement, direction)] = (versions, tariff)
         return tariff
@@ -377,7 +380,8 @@ def _consecutive(agreements: Sequence[Agreement]) -> list[Agreement]:
 
 
 def _kinds(code: TariffCode) -> tuple[RateKind, ...]:
-    """The row series an agreement needs: day and night for Economy 7, else standard."""
+    """The row series an agreement needs: day and night for Economy 7, else standard (gas
+    tariffs, G-1R-..., have a standard unit rate and a standing charge)."""
     return ("day", "night", "standing") if code.is_economy7 else ("standard", "standing")
 
 

@@ -25,7 +25,7 @@ import re
 from typing import Any, Final
 
 from ..api.local_time import LOCAL_TZ
-from ..api.models import Direction
+from ..api.models import Direction, Fuel, flow_label
 from .model import (
     E7_NIGHT_END_MINUTE,
     E7_NIGHT_START_MINUTE,
@@ -41,8 +41,19 @@ from .timeline import Timeline
 
 UNIT_IMPORT: Final = "electricity_importing_kwh"
 UNIT_EXPORT: Final = "electricity_exporting_kwh"
-UNIT_TO_DIRECTION: Final = {UNIT_IMPORT: Direction.IMPORT, UNIT_EXPORT: Direction.EXPORT}
-DIRECTION_TO_UNIT: Final = {direction: unit for unit, direction in UNIT_TO_DIRECTION.items()}
+UNIT_GAS: Final = "gas_kwh"  # gas tariffs price kWh too (after the m³ conversion)
+# What a tariff's `unit` says: the fuel and direction it prices.
+UNIT_TO_FLOW: Final[dict[str, tuple[Fuel, Direction]]] = {
+    UNIT_IMPORT: (Fuel.ELECTRICITY, Direction.IMPORT),
+    UNIT_EXPORT: (Fuel.ELECTRICITY, Direction.EXPORT),
+    UNIT_GAS: (Fuel.GAS, Direction.IMPORT),
+}
+FLOW_TO_UNIT: Final = {flow: unit for unit, flow in UNIT_TO_FLOW.items()}
+UNIT_TO_DIRECTION: Final = {unit: flow[1] for unit, flow in UNIT_TO_FLOW.items()}
+DIRECTION_TO_UNIT: Final = {Direction.IMPORT: UNIT_IMPORT, Direction.EXPORT: UNIT_EXPORT}
+FLOWS: Final = tuple(UNIT_TO_FLOW.values())
+__all__ = ["flow_label"]  # re-exported: tariffs name their flow as meters do
+
 
 _TIME_RE: Final = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
@@ -56,6 +67,7 @@ class ConfiguredMeter:
     serial: str
     direction: Direction
     api_key: str | None = None
+    fuel: Fuel = Fuel.ELECTRICITY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,9 +77,10 @@ class ConfigDocument:
     meters: tuple[ConfiguredMeter, ...]
     tariffs: tuple[Tariff, ...]
 
-    def timeline(self, direction: Direction) -> Timeline:
-        """The timeline of the document's tariffs for one direction."""
-        return Timeline([t for t in self.tariffs if t.direction == direction], direction)
+    def timeline(self, direction: Direction, fuel: Fuel = Fuel.ELECTRICITY) -> Timeline:
+        """The timeline of the document's tariffs for one direction (of one fuel)."""
+        mine = [t for t in self.tariffs if t.direction == direction and t.fuel is fuel]
+        return Timeline(mine, direction)
 
 
 def parse_config_document(data: Mapping[str, Any] | str) -> ConfigDocument:
@@ -91,9 +104,9 @@ def parse_config_document(data: Mapping[str, Any] | str) -> ConfigDocument:
         issues.extend(found)
         if tariff is not None:
             tariffs.append(tariff)
-    for direction in Direction:
+    for fuel, direction in FLOWS:
         try:
-            Timeline([t for t in tariffs if t.direction == direction], direction)
+            Timeline([t for t in tariffs if (t.fuel, t.direction) == (fuel, direction)], direction)
         except TariffConfigError as err:
             issues.extend(err.issues)
     if issues:
@@ -118,7 +131,7 @@ def tariff_to_dict(tariff: Tariff) -> dict[str, Any]:
     """The JSON-able dict form of a tariff; `tariff_from_dict` gives back an equal tariff."""
     result: dict[str, Any] = {
         "name": tariff.name,
-        "unit": DIRECTION_TO_UNIT[tariff.direction],
+        "unit": FLOW_TO_UNIT[(tariff.fuel, tariff.direction)],
         "currency": tariff.currency,
     }
     if tariff.valid_from is not None:
@@ -170,12 +183,14 @@ def _parse_meters(raw: Any, issues: list[TariffIssue]) -> list[ConfiguredMeter]:
         elif not all(isinstance(v, str) and v.strip() for v in (mpan, serial)):
             issues.append(_issue("invalid_meter", None, None, f"{label}: mpan/serial missing"))
         else:
+            fuel, direction = UNIT_TO_FLOW[str(unit)]
             meters.append(
                 ConfiguredMeter(
                     mpan=str(mpan).strip(),
                     serial=str(serial).strip(),
-                    direction=UNIT_TO_DIRECTION[str(unit)],
+                    direction=direction,
                     api_key=api_key if isinstance(api_key, str) and api_key else None,
+                    fuel=fuel,
                 )
             )
     return meters
@@ -216,9 +231,11 @@ def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]
     if issues:
         return None, issues
     try:
+        fuel, direction = UNIT_TO_FLOW[str(unit)]
         tariff = Tariff(
             name=name,
-            direction=UNIT_TO_DIRECTION[str(unit)],
+            direction=direction,
+            fuel=fuel,
             currency=currency,
             valid_from=valid_from,
             valid_to=valid_to,

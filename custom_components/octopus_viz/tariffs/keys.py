@@ -6,6 +6,7 @@ from typing import Final
 
 CONF_TARIFF_SOURCE: Final = "tariff_source"
 CONF_CUSTOM_TARIFFS: Final = "custom_tariffs"
+CONF_COMPARE_FAMILIES: Final = "compare_families"  # product families a comparison prices
 
 TARIFF_SOURCE_ACCOUNT: Final = "account"
 TARIFF_SOURCE_CUSTOM: Final = "custom"

@@ -18,7 +18,7 @@ import re
 from typing import Final
 
 from ..api.local_time import DAY_SECONDS, LOCAL_TZ, SLOTS_PER_DAY
-from ..api.models import Direction
+from ..api.models import Direction, Fuel
 from .rates import NEG_INF, POS_INF, Intervals, RateSeries, to_epoch
 
 MINUTES_PER_DAY: Final = 1440
@@ -156,6 +156,7 @@ class Tariff:
     name: str
     direction: Direction
     currency: str = "GBP"
+    fuel: Fuel = Fuel.ELECTRICITY  # gas tariffs are imports of fuel gas
     valid_from: datetime | None = None
     valid_to: datetime | None = None
     bands: tuple[Band, ...] = ()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
 
-from ..api.models import Agreement, Direction, RateRow
+from ..api.models import Agreement, Direction, Fuel, RateRow
 from .model import Tariff
 from .rates import NEG_INF, POS_INF, Intervals, RateSeries, to_epoch
 
@@ -98,6 +98,7 @@ def build_api_tariff(
     include_vat: bool = True,
     name: str | None = None,
     currency: str = "GBP",
+    fuel: Fuel = Fuel.ELECTRICITY,
 ) -> Tariff:
     """A tariff valid over the agreement from its rows.
 
@@ -127,4 +128,5 @@ def build_api_tariff(
             standing_charges, lo, hi, include_vat=include_vat, owner=owner
         ),
         code=agreement.tariff_code,
+        fuel=fuel,
     )

@@ -18,15 +18,17 @@ from datetime import datetime
 import re
 from typing import Any, Final
 
-from ..api.models import CONF_DIRECTION, CONF_MPAN, CONF_SERIAL, Direction
+from ..api.models import Direction, Fuel, MeterConfig
 from . import (
-    DIRECTION_TO_UNIT,
+    FLOW_TO_UNIT,
+    FLOWS,
     LOCAL_TZ,
-    UNIT_TO_DIRECTION,
+    UNIT_TO_FLOW,
     Tariff,
     TariffConfigError,
     TariffIssue,
     Timeline,
+    flow_label,
     parse_config_document,
     tariff_from_dict,
     tariff_to_dict,
@@ -82,16 +84,23 @@ class FollowedMeter:
     mpan: str
     serial: str
     direction: Direction
+    fuel: Fuel = Fuel.ELECTRICITY
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> FollowedMeter:
-        """From the stored form."""
-        return cls(str(raw[CONF_MPAN]), str(raw[CONF_SERIAL]), Direction(raw[CONF_DIRECTION]))
+        """From the stored form (entries from before gas: electricity)."""
+        meter = MeterConfig.from_config(raw)
+        return cls(meter.mpan, meter.serial, meter.direction, meter.fuel)
+
+    @property
+    def flow(self) -> str:
+        """'import', 'export' or 'gas'."""
+        return flow_label(self.fuel, self.direction)
 
     @property
     def label(self) -> str:
         """'1900000000001 (import) - 23J0000002'."""
-        return f"{self.mpan} ({self.direction.value}) - {self.serial}"
+        return f"{self.mpan} ({self.flow}) - {self.serial}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +115,7 @@ class TariffFields:
     direction: Direction
     currency: str
     bands: str
+    fuel: Fuel = Fuel.ELECTRICITY
     valid_from: str | None = None
     valid_until: str | None = None
     standing_charge: float | None = None
@@ -188,7 +198,7 @@ def tariff_dict_from_fields(fields: TariffFields) -> dict[str, Any]:
     """The document-style dict of a form (not yet validated)."""
     raw: dict[str, Any] = {
         "name": fields.name.strip(),
-        "unit": DIRECTION_TO_UNIT[fields.direction],
+        "unit": FLOW_TO_UNIT[(fields.fuel, fields.direction)],
         "currency": fields.currency.strip().upper(),
         "rates": parse_bands_text(fields.bands),
     }
@@ -203,10 +213,11 @@ def tariff_dict_from_fields(fields: TariffFields) -> dict[str, Any]:
 
 
 def check_tariff_set(tariffs: Iterable[Mapping[str, Any]]) -> list[Tariff]:
-    """Parse stored tariffs and check each direction's validity ranges do not overlap."""
+    """Parse stored tariffs and check each flow's (import, export, gas) validity ranges do not
+    overlap."""
     parsed = [tariff_from_dict(raw) for raw in tariffs]
-    for direction in Direction:
-        Timeline([t for t in parsed if t.direction is direction], direction)
+    for fuel, direction in FLOWS:
+        Timeline([t for t in parsed if (t.fuel, t.direction) == (fuel, direction)], direction)
     return parsed
 
 
@@ -238,10 +249,10 @@ def save_tariff(
 
 def tariff_label(raw: Mapping[str, Any]) -> str:
     """'Flux import (import, 2024-04-01 to 2025-06-01)' for pickers and summaries."""
-    direction = UNIT_TO_DIRECTION.get(str(raw.get("unit")))
+    flow = UNIT_TO_FLOW.get(str(raw.get("unit")))
     start = local_day(raw.get("valid_from")) or "always"
     end = local_day(raw.get("valid_until")) or "open"
-    kind = direction.value if direction is not None else "?"
+    kind = flow_label(*flow) if flow is not None else "?"
     return f"{raw.get('name')} ({kind}, {start} to {end})"
 
 
@@ -263,12 +274,12 @@ def require_covered(
 
     Such a meter would price nothing at all; the details name each meter and direction.
     """
-    directions = {UNIT_TO_DIRECTION.get(str(raw.get("unit"))) for raw in tariffs}
+    flows = {UNIT_TO_FLOW.get(str(raw.get("unit"))) for raw in tariffs}
     custom = set(custom_meters(meters, sources))
     missing = ", ".join(
-        f"{m.mpan} (no {m.direction.value} tariff)"
+        f"{m.mpan} (no {m.flow} tariff)"
         for m in meters
-        if m.mpan in custom and m.direction not in directions
+        if m.mpan in custom and (m.fuel, m.direction) not in flows
     )
     if missing:
         raise OptionsError(*error, missing)
@@ -303,12 +314,12 @@ def import_document(text: str, meters: Sequence[FollowedMeter]) -> ImportResult:
         mine = followed.get(meter.mpan)
         if mine is None:
             continue  # a meter of another account or property: not ours to price
-        if mine.direction is not meter.direction:
+        if (mine.fuel, mine.direction) != (meter.fuel, meter.direction):
             raise OptionsError(
                 "invalid_document",
                 "document",
-                f"meter {meter.mpan} is {mine.direction.value} here but "
-                f"{meter.direction.value} in the document",
+                f"meter {meter.mpan} is {mine.flow} here but "
+                f"{flow_label(meter.fuel, meter.direction)} in the document",
             )
         mpans.append(meter.mpan)
     return ImportResult([tariff_to_dict(t) for t in document.tariffs], mpans)

@@ -135,7 +135,8 @@ class CustomPriceSource(PriceSource):
         """Parse the tariffs of the meter's direction into a timeline."""
         try:
             tariffs = [tariff_from_dict(raw) for raw in self._stored]
-            mine = [t for t in tariffs if t.direction is self.meter.direction]
+            meter = self.meter
+            mine = [t for t in tariffs if (t.fuel, t.direction) == (meter.fuel, meter.direction)]
             self._set_timeline(Timeline(mine, self.meter.direction))
             self.error = None
         except TariffConfigError as err:

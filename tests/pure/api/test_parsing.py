@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from custom_components.octopus_viz.api.errors import OctopusConnectionError
-from custom_components.octopus_viz.api.models import Account, Direction
+from custom_components.octopus_viz.api.models import Account, Direction, Fuel
 from custom_components.octopus_viz.api.parsing import (
     BadRowError,
     MalformedResponseError,
@@ -182,9 +182,13 @@ class _ProbeClient:
     def __init__(self, latest: dict[str, datetime | Exception | None]) -> None:
         self.latest = latest
         self.probed: list[str] = []
+        self.fuels: list[Fuel] = []
 
-    async def async_get_latest_reading_start(self, mpan: str, serial: str) -> datetime | None:
+    async def async_get_latest_reading_start(
+        self, mpan: str, serial: str, fuel: Fuel = Fuel.ELECTRICITY
+    ) -> datetime | None:
         self.probed.append(serial)
+        self.fuels.append(fuel)
         result = self.latest[serial]
         if isinstance(result, Exception):
             raise result
@@ -244,3 +248,28 @@ def test_meter_choice_round_trip() -> None:
     assert stored == {"mpan": "1900000000002", "serial": "23J0000002", "direction": "export"}
     assert type(stored["direction"]) is str
     assert MeterChoice.from_config(stored) == choice
+
+
+async def test_discover_probes_gas_meters_and_marks_empty_ones() -> None:
+    payload = _account_json()
+    payload["properties"][0]["gas_meter_points"] = [
+        {"mprn": "8800000001", "meters": [{"serial_number": "G-OLD"}, {"serial_number": "G-NEW"}]},
+        {"mprn": "7700000003", "meters": [{"serial_number": "G-DUMB"}]},
+    ]
+    client = _ProbeClient(
+        {
+            "G-OLD": None,
+            "G-NEW": datetime(2025, 11, 19, 23, 30, tzinfo=UTC),
+            "G-DUMB": None,
+        }
+    )
+    choices, active = await discover_meters(client, parse_account(payload))
+    gas = {c.key: c for c in choices if c.fuel is Fuel.GAS}
+    assert set(gas) == {"8800000001/G-OLD", "8800000001/G-NEW", "7700000003/G-DUMB"}
+    assert "8800000001/G-NEW" in active
+    assert not active & {"8800000001/G-OLD", "7700000003/G-DUMB"}
+    assert not gas["7700000003/G-DUMB"].has_readings
+    assert gas["8800000001/G-NEW"].label == "8800000001 (gas) — G-NEW"
+    # A single gas serial is probed too: an empty meter must be known before it is chosen.
+    assert "G-DUMB" in client.probed
+    assert Fuel.GAS in client.fuels

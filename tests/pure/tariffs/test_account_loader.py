@@ -17,6 +17,7 @@ from custom_components.octopus_viz.api.errors import (
 from custom_components.octopus_viz.api.models import (
     Agreement,
     Direction,
+    Fuel,
     Product,
     RateRow,
 )
@@ -201,16 +202,38 @@ async def test_economy7_agreement(client: StubClient) -> None:
     assert load.timeline.rate_at(utc(2024, 2, 1, 12)) == Decimal("0.30")
 
 
-async def test_bad_codes_and_gas_are_failures(client: StubClient) -> None:
+async def test_bad_codes_are_failures(client: StubClient) -> None:
     agreements = [
         Agreement(tariff_code="NONSENSE", valid_from=utc(2024, 1, 1), valid_to=utc(2024, 2, 1)),
-        Agreement(tariff_code="G-1R-VAR-22-11-01-C", valid_from=utc(2024, 2, 1)),
     ]
     loader = AccountTariffLoader(client)
     load = await loader.async_load(Direction.IMPORT, agreements, utc(2024, 3, 1))
-    assert [f.reason for f in load.failures] == ["invalid_code", "unsupported"]
+    assert [f.reason for f in load.failures] == ["invalid_code"]
     assert load.timeline.tariffs == ()
     assert client.calls == []
+
+
+async def test_gas_agreements_are_priced_from_their_rates(client: StubClient) -> None:
+    gas = "G-1R-VAR-22-11-01-C"
+    cap = utc(2024, 3, 31, 23)  # the April price cap
+    client.rows[(gas, "standard")] = [
+        row("6.0400", cap, None, "DIRECT_DEBIT"),
+        row("7.4200", utc(2024, 1, 1), cap, "DIRECT_DEBIT"),
+        row("8.9950", utc(2024, 1, 1), None, "NON_DIRECT_DEBIT"),
+    ]
+    client.rows[(gas, "standing")] = [row("31.4300", None, None, "DIRECT_DEBIT")]
+    agreements = [Agreement(tariff_code=gas, valid_from=utc(2024, 1, 1))]
+    load = await AccountTariffLoader(client).async_load(
+        Direction.IMPORT, agreements, utc(2024, 6, 1)
+    )
+    assert load.failures == ()
+    assert {c[1] for c in client.calls} == {"standard", "standing"}
+    (tariff,) = load.timeline.tariffs
+    assert tariff.fuel is Fuel.GAS
+    # Direct debit preferred, pence inc VAT to pounds exactly.
+    assert load.timeline.rate_at(cap - HALF) == Decimal("0.0742")
+    assert load.timeline.rate_at(cap) == Decimal("0.0604")
+    assert load.timeline.standing_charge_for_day(date(2024, 5, 1)) == Decimal("0.3143")
 
 
 async def test_overlapping_agreements_are_cut(client: StubClient) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.octopus_viz.api.models import Direction
+from custom_components.octopus_viz.api.models import Direction, Fuel
 from custom_components.octopus_viz.tariffs import (
     RateInterval,
     Tariff,
@@ -102,7 +102,7 @@ def test_band_errors_name_tariff_and_band(rates: list[Any], key: str, band: str)
 @pytest.mark.parametrize(
     ("changes", "key"),
     [
-        ({"unit": "gas_kwh"}, "invalid_unit"),
+        ({"unit": "water_litres"}, "invalid_unit"),
         ({"currency": "pounds"}, "invalid_currency"),
         ({"currency": 826}, "invalid_currency"),
         ({"rates": []}, "no_bands"),
@@ -244,3 +244,26 @@ def test_integer_and_string_rates_accepted() -> None:
     assert [b.rate for b in tariff.bands] == [Decimal(1), Decimal("-0.05")]
     assert flat("f", "0.1").standing_charge is None
     assert tariff.rate_at_epoch(int(utc(2024, 1, 1, 13).timestamp())) == Decimal("-0.05")
+
+
+def test_gas_tariffs_are_their_own_flow() -> None:
+    """A gas tariff may overlap an electricity import tariff: they price different meters."""
+    gas = {
+        "unit": "gas_kwh",
+        "currency": "GBP",
+        "valid_from": "2023-07-01",
+        "standing_charge": "0.3143",
+        "rates": [{"interval_start": "00:00", "interval_end": "24:00", "rate": "0.0604"}],
+    }
+    doc = parse_config_document({"tariffs": {"gas": gas, "flux": FLUX_IMPORT}})
+    gas_tariff = next(t for t in doc.tariffs if t.name == "gas")
+    assert gas_tariff.fuel is Fuel.GAS
+    assert gas_tariff.direction is Direction.IMPORT
+    assert tariff_to_dict(gas_tariff)["unit"] == "gas_kwh"
+    assert tariff_from_dict(tariff_to_dict(gas_tariff)) == gas_tariff
+    assert [t.name for t in doc.timeline(Direction.IMPORT, Fuel.GAS).tariffs] == ["gas"]
+    assert [t.name for t in doc.timeline(Direction.IMPORT).tariffs] == ["flux"]
+    two_gas = {"tariffs": {"gas": gas, "gas2": {**gas, "valid_from": "2024-01-01"}}}
+    with pytest.raises(TariffConfigError) as caught:
+        parse_config_document(two_gas)
+    assert caught.value.translation_key == "tariffs_overlap"
