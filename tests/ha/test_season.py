@@ -200,6 +200,7 @@ def _by_endpoint(fake: FakeOctopus) -> dict[str, int]:
         parts = request.path.strip("/").split("/")
         name = "account" if parts[1] == "accounts" else parts[-1]
         name = "product" if parts[1] == "products" and len(parts) == 3 else name
+        name = "meter point" if parts[1].endswith("meter-points") and len(parts) == 3 else name
         counts[name] = counts.get(name, 0) + 1
     return dict(sorted(counts.items()))
 
