@@ -64,6 +64,10 @@ class ReadingCache:
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
+            # A household's consumption: readable by its owner only (SQLite gives the -wal
+            # and -shm files the same mode). chmod too, for files made before this rule.
+            self._path.touch(mode=0o600, exist_ok=True)
+            self._path.chmod(0o600)
             conn = sqlite3.connect(self._path, check_same_thread=False)
             # WAL keeps readers cheap and a crash mid-write cannot corrupt committed rows.
             conn.execute("PRAGMA journal_mode=WAL")

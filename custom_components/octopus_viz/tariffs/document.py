@@ -169,7 +169,7 @@ def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]
         return None, [_issue("invalid_tariff", name, None, f"Tariff {name} is not an object")]
     issues: list[TariffIssue] = []
     unit = raw.get("unit")
-    if unit not in UNIT_TO_DIRECTION:
+    if not isinstance(unit, str) or unit not in UNIT_TO_DIRECTION:  # lists are unhashable
         issues.append(_issue("invalid_unit", name, None, f"Tariff {name}: unknown unit {unit!r}"))
     currency = raw.get("currency", "GBP")
     if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):

@@ -48,7 +48,7 @@ def parse_meters(raw: Any, issues: list[TariffIssue]) -> list[ConfiguredMeter]:
         mpan, unit = _text(merged.get("mpan")), merged.get("unit")
         label = f"Meter {index} ({mpan})" if mpan else f"Meter {index}"
         mpan = re.sub(r"\s+", "", mpan) if mpan is not None else None
-        if unit not in UNIT_TO_FLOW:
+        if not isinstance(unit, str) or unit not in UNIT_TO_FLOW:  # lists are unhashable
             issues.append(_unit_issue(f"{label}: unknown unit {unit!r}"))
             continue
         fuel, direction = UNIT_TO_FLOW[str(unit)]

@@ -109,3 +109,20 @@ def test_money_columns_round_trip(tmp_path: Path) -> None:
     assert cache.load("A")[2].value(1) == Decimal(-1)
     assert list(starts) == [0, 1800, 3600]
     cache.close()
+
+
+def test_cache_files_are_private(tmp_path: Path) -> None:
+    """A household's consumption: the file and its WAL are readable by the owner only, also
+    when the file was made with wider permissions before."""
+    path = tmp_path / "entry.sqlite3"
+    cache = ReadingCache(path)
+    cache.upsert("A", ([0], [0.5], MoneyColumn.from_decimals([None])))
+    files = [path, path.with_name(path.name + "-wal")]
+    assert [p.stat().st_mode & 0o777 for p in files] == [0o600, 0o600]
+    cache.close()
+
+    path.chmod(0o644)
+    reopened = ReadingCache(path)
+    assert list(reopened.load("A")[1]) == [0.5]
+    assert path.stat().st_mode & 0o777 == 0o600
+    reopened.close()
