@@ -14,14 +14,19 @@ FAULT_KINDS: Final = frozenset(
         "rate_limited",
         "server_error",
         "bad_gateway",
+        "service_unavailable",
         "slow",
+        "hang",
+        "not_json",
         "malformed_json",
         "missing_fields",
         "not_found",
     }
 )
 # Faults the handler applies itself (the request is otherwise answered normally).
-HANDLER_FAULTS: Final = frozenset({"slow", "malformed_json", "missing_fields"})
+HANDLER_FAULTS: Final = frozenset({"slow", "hang", "malformed_json", "missing_fields"})
+# How long a "hang" holds a request at most (the server also lets go when it stops).
+HANG_SECONDS: Final = 30.0
 
 _JSON = "application/json"
 _HTML = "text/html"
@@ -45,6 +50,15 @@ _BAD_GATEWAY_PAGE = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
     "</body>\r\n</html>\r\n"
+)
+_UNAVAILABLE_PAGE = (
+    "<html><head><title>503 Service Temporarily Unavailable</title></head>"
+    "<body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>\n"
+)
+# A maintenance page served with 200 by a misconfigured proxy: neither an error nor JSON.
+_MAINTENANCE_PAGE = (
+    "<!doctype html><html><head><title>Down for maintenance</title></head>"
+    "<body><h1>We'll be back soon</h1></body></html>\n"
 )
 # Cut off mid-document, as a proxy dropping the connection would leave it.
 MALFORMED_BODY: Final = (
@@ -116,6 +130,12 @@ def fault_response(kind: str) -> web.Response:
         return web.Response(status=500, text=_SERVER_ERROR_PAGE, content_type=_HTML)
     if kind == "bad_gateway":
         return web.Response(status=502, text=_BAD_GATEWAY_PAGE, content_type=_HTML)
+    if kind == "service_unavailable":
+        return web.Response(
+            status=503, text=_UNAVAILABLE_PAGE, content_type=_HTML, headers={"Retry-After": "2"}
+        )
+    if kind == "not_json":
+        return web.Response(status=200, text=_MAINTENANCE_PAGE, content_type=_HTML)
     if kind == "not_found":
         return web.Response(status=404, text='{"detail":"Not found."}', content_type=_JSON)
     msg = f"{kind} is applied by the handler, not as a whole response"

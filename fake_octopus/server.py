@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,13 +14,24 @@ from typing import Self
 from aiohttp import web
 
 from .catalogue import RateType, rate_in_force, rate_series, tariff_from_code
+from .chaos import RandomFaults
+from .clock import from_index
 from .consumption import ConsumptionModel, index_of_start
-from .demo import DEFAULT_HISTORY_START, DEMO_GSP, METER_HAS_DATA
-from .faults import HANDLER_FAULTS, FaultQueue, fault_response
+from .demo import DEFAULT_HISTORY_START, DEMO_API_KEY, DEMO_GSP, METER_HAS_DATA
+from .faults import HANDLER_FAULTS, HANG_SECONDS, FaultQueue, fault_response
 from .gas import GasMeterPoint, GasUnit, demo_gas_points
-from .views import BODY_FAULT_KEY, FAKE_KEY, ROUTES, json_response
+from .publication import LatePublication, RevisionPlan
+from .views import (
+    BODY_FAULT_KEY,
+    CONSUMPTION_PAGE_MAX,
+    FAKE_KEY,
+    ROUTES,
+    availability_edge,
+    json_response,
+)
 
 type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+type RequestListener = Callable[["RecordedRequest"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +54,21 @@ def _require_aware(value: datetime, name: str) -> datetime:
 async def _record_and_inject(request: web.Request, handler: _Handler) -> web.StreamResponse:
     """Record every request, then apply the first matching pending fault."""
     fake = request.app[FAKE_KEY]
-    fake.requests.append(RecordedRequest(request.method, request.path, dict(request.query)))
-    fault = fake.faults.take(request.path)
-    if fault is not None:
-        if fault.kind == "slow":
-            await asyncio.sleep(fault.delay)
-        elif fault.kind in HANDLER_FAULTS:
-            request[BODY_FAULT_KEY] = fault.kind
-        else:
-            return fault_response(fault.kind)
+    recorded = RecordedRequest(request.method, request.path, dict(request.query))
+    fake.requests.append(recorded)
+    for listener in list(fake.listeners):
+        listener(recorded)
+    if (body := fake.take_body(request.path)) is not None:
+        return web.Response(status=200, body=body, content_type="application/json")
+    kind, delay = fake.fault_for(recorded)
+    if kind == "slow":
+        await asyncio.sleep(delay)
+    elif kind == "hang":
+        await fake.hang()
+    elif kind in HANDLER_FAULTS:
+        request[BODY_FAULT_KEY] = kind
+    elif kind is not None:
+        return fault_response(kind)
     try:
         return await handler(request)
     except web.HTTPNotFound:
@@ -67,17 +85,39 @@ class FakeOctopus:
     set it follows the wall clock, so a standalone server keeps producing new data.
     """
 
-    def __init__(self, now: datetime | None = None, history_start: datetime | None = None) -> None:
-        """Prepare the app (cheap: data is generated lazily on request)."""
+    def __init__(
+        self,
+        now: datetime | None = None,
+        history_start: datetime | None = None,
+        *,
+        consumption_page_max: int = CONSUMPTION_PAGE_MAX,
+    ) -> None:
+        """Prepare the app (cheap: data is generated lazily on request).
+
+        `consumption_page_max` caps consumption pages below the API's 25,000 rows, so that
+        short histories come in several pages (and `next` links can fail).
+        """
         self._now: datetime | None = None if now is None else _require_aware(now, "now")
         start = DEFAULT_HISTORY_START if history_start is None else history_start
         self.model = ConsumptionModel(_require_aware(start, "history_start"))
+        if not 1 <= consumption_page_max <= CONSUMPTION_PAGE_MAX:
+            msg = f"consumption_page_max must be between 1 and {CONSUMPTION_PAGE_MAX}"
+            raise ValueError(msg)
+        self.consumption_page_max = consumption_page_max
+        self.api_key = DEMO_API_KEY
         self.gas_points: dict[str, GasMeterPoint] = {}
         for point in demo_gas_points().values():
             for serial, unit in point.serials.items():
                 self.add_gas_meter(point.mprn, serial, unit)
         self.faults = FaultQueue()
+        # Seeded plans a soak test switches on (None: the fake's plain, punctual behaviour).
+        self.chaos: RandomFaults | None = None
+        self.publication: LatePublication | None = None
+        self.revisions: RevisionPlan | None = None
         self.requests: list[RecordedRequest] = []
+        self.listeners: list[RequestListener] = []
+        self._bodies: list[tuple[str | None, bytes]] = []
+        self._release = asyncio.Event()
         # Grid supply point of each meter point (tests move a meter to another region).
         self.gsp: dict[str, str] = dict(DEMO_GSP)
         # Products left out of GET /v1/products/ (their own page and rates still answer).
@@ -107,6 +147,7 @@ class FakeOctopus:
         if self._runner is not None:
             msg = "FakeOctopus is already running"
             raise RuntimeError(msg)
+        self._release = asyncio.Event()
         runner = web.AppRunner(self.app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -120,7 +161,8 @@ class FakeOctopus:
         self._url = f"http://{bound_host}:{bound_port}"
 
     async def stop(self) -> None:
-        """Stop serving (safe to call twice)."""
+        """Stop serving (safe to call twice); hanging requests are let go first."""
+        self._release.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -167,9 +209,29 @@ class FakeOctopus:
         return gas.serials[serial] is not None
 
     def consumption_kwh(self, mpan: str, start: datetime) -> float:
-        """The kWh (gas: in the meter's unit) served for the half hour starting at `start`
+        """The kWh (gas: in the meter's unit) served now for the half hour starting at `start`
         (after revisions); `mpan` may be a gas MPRN."""
-        return self.model.value(mpan, index_of_start(mpan, start, self.model))
+        return self.reading_value(mpan, index_of_start(mpan, start, self.model))
+
+    def reading_value(self, mpan: str, index: int) -> float:
+        """The kWh served now for a half hour by index (revisions made by now applied)."""
+        if self.revisions is None:
+            return self.model.value(mpan, index)
+        return self.revisions.value_at(self.model.value, self.now, mpan, index)
+
+    def served_indices(self, mpan: str) -> Sequence[int]:
+        """Indices of the half hours of an MPAN the API serves now, in order (a range when
+        the data has no gap)."""
+        low = self.model.first_index(mpan)
+        if self.publication is None:
+            return range(low, max(low, availability_edge(self.now)))
+        return self.publication.available(low, self.publication.edge(self.now), self.now)
+
+    def served_readings(self, mpan: str) -> dict[datetime, float]:
+        """Every reading of an MPAN the API serves now, by UTC start: the truth a client's
+        copy should end up equal to."""
+        value = self.reading_value
+        return {from_index(index): value(mpan, index) for index in self.served_indices(mpan)}
 
     def revise(self, mpan: str, start: datetime, kwh: float) -> None:
         """Correct a reading: the new value (3 decimals) is served from now on."""
@@ -203,6 +265,43 @@ class FakeOctopus:
         return None if entry is None else entry.value_inc_vat
 
     # -- faults and request log -------------------------------------------------------------
+
+    def set_api_key(self, api_key: str) -> None:
+        """Accept only this key from now on (the old one is refused with 401: revoked)."""
+        self.api_key = api_key
+
+    def serve_body(self, body: bytes, path_contains: str | None = None) -> None:
+        """Answer the next request (whose path contains the text) with `body` as a JSON 200,
+        whatever it holds: for fuzzing a client with pages the real API might send."""
+        self._bodies.append((path_contains, body))
+
+    def take_body(self, path: str) -> bytes | None:
+        """The first queued body for a path, consumed (None when there is none)."""
+        for position, (contains, body) in enumerate(self._bodies):
+            if contains is None or contains in path:
+                del self._bodies[position]
+                return body
+        return None
+
+    def on_request(self, listener: RequestListener) -> Callable[[], None]:
+        """Call `listener` with every request as it arrives; returns the unsubscribe."""
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def fault_for(self, request: RecordedRequest) -> tuple[str | None, float]:
+        """The fault kind (and delay of a slow one) for a request: a queued fault first,
+        else the random plan's draw."""
+        fault = self.faults.take(request.path)
+        if fault is not None:
+            return fault.kind, fault.delay
+        if self.chaos is not None and (draw := self.chaos.draw(request.query)) is not None:
+            return draw.kind, self.chaos.slow_delay
+        return None, 0.0
+
+    async def hang(self) -> None:
+        """Hold a request without answering, until the server stops (or HANG_SECONDS)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._release.wait(), HANG_SECONDS)
 
     def fail(
         self, kind: str, times: int = 1, path_contains: str | None = None, delay: float = 0

@@ -18,6 +18,7 @@ import logging
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -122,7 +123,9 @@ class TariffComparison:
     @callback
     def _updated(self) -> None:
         """New data, a half-hour tick or new options: refresh in the background when due."""
-        if self._busy:
+        # A refused key waits for the user's new one (reauth reloads the entry): no request
+        # with it meanwhile.
+        if self._busy or isinstance(self.entry.runtime_data.last_exception, ConfigEntryAuthFailed):
             return
         since = self._history_start()
         due = since is not None and self.rates.due(

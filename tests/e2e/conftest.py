@@ -87,7 +87,12 @@ async def add_integration(rest: RestClient) -> FlowRecord:
     selected = meters_field["description"]["suggested_value"]
     step = await rest.post(
         f"/api/config/config_entries/flow/{flow_id}",
-        {"meters": selected, "history_from": HISTORY_FROM, "add_manual": False},
+        {"meters": selected, "history": "date", "add_manual": False},
+    )
+    record.steps.append(step)
+    assert step.get("step_id") == "history_date", step
+    step = await rest.post(
+        f"/api/config/config_entries/flow/{flow_id}", {"history_from": HISTORY_FROM}
     )
     record.steps.append(step)
     assert step.get("type") == "create_entry", step

@@ -309,9 +309,10 @@ class OctopusClient:
             (self._get_page(link.update_query(page=str(n)), hook) for n in range(2, total + 1)),
             PARALLEL_PAGES,
         )
-        if any(p.count != first.count for p in later) or later[-1].next is not None:
-            # The listing changed while it was read (rows published meanwhile): pages may
-            # have shifted, so read it all again the plain way rather than miss a row.
+        if not later or any(p.count != first.count for p in later) or later[-1].next is not None:
+            # The listing changed while it was read (rows published meanwhile), or its count
+            # and links disagree: pages may have shifted, so read it all again the plain way
+            # rather than miss a row.
             return await self._follow(url, hook)
         return [first.results, *(p.results for p in later)]
 

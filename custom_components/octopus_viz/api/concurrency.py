@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterable
+import inspect
 
 
 async def run_together[T](awaitables: Iterable[Awaitable[T]], limit: int | None = None) -> list[T]:
@@ -22,9 +23,17 @@ async def run_together[T](awaitables: Iterable[Awaitable[T]], limit: int | None 
         async with semaphore:
             return await awaitable
 
+    pending = list(awaitables)
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(run(awaitable)) for awaitable in awaitables]
+            tasks = [group.create_task(run(awaitable)) for awaitable in pending]
     except ExceptionGroup as err:
+        # Coroutines cancelled before their turn never ran: close them, or each one warns
+        # "was never awaited" when it is collected.
+        for awaitable in pending:
+            if inspect.iscoroutine(awaitable) and inspect.getcoroutinestate(awaitable) == (
+                inspect.CORO_CREATED
+            ):
+                awaitable.close()
         raise err.exceptions[0] from None
     return [task.result() for task in tasks]

@@ -38,6 +38,12 @@ from .parsing import (
 
 type RowHook = Callable[[dict[str, Any]], object]
 
+# No household meter records more in a half-hour (a 100 A three-phase supply gives ~35 kWh):
+# a bigger value is a broken row, and kept it would swamp every sum (1e308 overflows them).
+MAX_HALF_HOUR_KWH = 1_000
+# Likewise no tariff charges £1,000 a kWh or a day (rates are in pence).
+MAX_RATE_PENCE = 100_000
+
 
 class BadRow:
     """What a row hook leaves in place of a row it rejected (the reason is reported later)."""
@@ -96,14 +102,18 @@ def _reading_of(row: Mapping[str, Any]) -> tuple[int, float]:
     # Exact types: bool is an int to Python, but `true` kWh is nonsense.
     if type(value) is float:
         kwh = value
-    elif type(value) is int:
+    elif type(value) is int and abs(value) <= MAX_HALF_HOUR_KWH:  # a huge int overflows float
         kwh = float(value)
+    elif type(value) is int:
+        raise BadRowError("implausible consumption")
     else:
         raise BadRowError("non-numeric consumption")
     if not math.isfinite(kwh):
         raise BadRowError("non-numeric consumption")
     if kwh < 0:
         raise BadRowError("negative consumption")
+    if kwh > MAX_HALF_HOUR_KWH:
+        raise BadRowError("implausible consumption")
     return start, kwh
 
 
@@ -178,10 +188,17 @@ def _number_text(value: object, name: str) -> str:
     if type(value) is float:
         if not math.isfinite(value):
             raise BadRowError(f"non-numeric {name}")
+        if abs(value) > MAX_RATE_PENCE:
+            raise BadRowError(f"implausible {name}")
         return repr(value)
     if type(value) is int:
+        if abs(value) > MAX_RATE_PENCE:
+            raise BadRowError(f"implausible {name}")
         return str(value)
-    return str(decimal_field(value, name))  # numeric strings, and the reasons for the rest
+    number = decimal_field(value, name)  # numeric strings, and the reasons for the rest
+    if abs(number) > MAX_RATE_PENCE:
+        raise BadRowError(f"implausible {name}")
+    return str(number)
 
 
 @lru_cache(maxsize=64)
