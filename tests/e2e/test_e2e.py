@@ -34,6 +34,7 @@ from .browser import BrowserLog, log_in, open_page, require_chromium
 from .checks import (
     EXPORT,
     EXPORT_REVENUE,
+    GAS_STATISTICS,
     IMPORT,
     IMPORT_COST,
     KNOWN_DAYS,
@@ -187,11 +188,13 @@ async def test_statistics_are_in_the_configured_database(e2e: E2E) -> None:
     await wait_for_backfill(e2e)
     stored = stored_statistics(e2e)
     assert stored.dialect == e2e.backend
-    assert stored.statistic_ids == sorted(STATISTICS)
+    # Electricity import/export and the gas meter's energy, cost and volume.
+    every = STATISTICS + GAS_STATISTICS
+    assert stored.statistic_ids == sorted(every)
     # Every hour from the UK midnight of history_from to the end of the fake's readings.
     first = day_bounds(date.fromisoformat(HISTORY_FROM))[0]
     hours = (datetime.fromisoformat(DATA_UNTIL) - first) // timedelta(hours=1)
-    assert stored.hourly_rows == len(STATISTICS) * hours
+    assert stored.hourly_rows == len(every) * hours
 
 
 async def test_energy_dashboard_accepts_the_statistics(e2e: E2E) -> None:
