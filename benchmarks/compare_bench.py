@@ -42,7 +42,7 @@ async def first_comparison(
     await rates.async_refresh(dt_util.utcnow(), local_midnight(since), ALL_FAMILIES)
     figures["first comparison: wall time of the rate fetch"] = time.perf_counter() - began
     stored = store.values[RATES_KEY]
-    floor = sum(max(1, math.ceil(len(s["rows"]) / RATES_PAGE)) for s in stored["series"].values())
+    floor = sum(max(1, math.ceil(_row_count(s) / RATES_PAGE)) for s in stored["series"].values())
     catalogue = 1 + len(rates.products) + 1  # listing, product pages, meter point
     figures["first comparison: requests"] = fake.count()
     figures["first comparison: floor (rate pages + catalogue)"] = floor + catalogue
@@ -76,3 +76,8 @@ async def cached_comparisons(
         await async_compare(hass, entry, request)
         watch.report(figures, f"comparison {label}")
     figures["comparison requests (rates cached)"] = fake.count()
+
+
+def _row_count(series: dict[str, Any]) -> int:
+    """Rows of a stored rate series: kept as columns (schema of issue 16), or as row lists."""
+    return len(series["columns"]["starts"]) if "columns" in series else len(series["rows"])

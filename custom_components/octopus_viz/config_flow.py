@@ -6,7 +6,9 @@ What the entry holds, and why there:
   ``CONF_METERS`` is a list of ``{"mpan": str, "serial": str, "direction": "import"|"export"}``
   (``MeterConfig.as_config``); a gas meter adds ``"fuel": "gas"`` and ``"unit": "m3"|"kwh"``,
   its MPRN in "mpan", direction "import";
-  ``CONF_HISTORY_FROM`` is an ISO date (UK local day) or None for "all the API has".
+  ``CONF_HISTORY_FROM`` is an ISO date (UK local day) or None for "all the API has". The form
+  asks an explicit choice (all / from the earliest agreement / from a date, see
+  ``HISTORY_*``) that is stored in that same form, so entries made before it keep working.
   The meters and the history start say *what* the entry is about; they are changed through the
   reconfigure flow (which re-runs discovery), so they live in ``data`` like the credentials.
 * ``entry.options`` is left empty for the options flow (tariffs and display settings).
@@ -57,6 +59,17 @@ from .api.models import (
     Fuel,
     ReadingUnit,
 )
+from .config_fields import (
+    CONF_GAS_UNIT,
+    CONF_HISTORY,
+    GAS,
+    HISTORY_ALL,
+    HISTORY_DATE,
+    UNIT_SELECTOR,
+    history_choice,
+    history_selector,
+    natural,
+)
 from .const import CONF_ACCOUNT_NUMBER, CONF_HISTORY_FROM, CONF_METERS, DOMAIN
 from .discovery import (
     MPAN_RE,
@@ -69,21 +82,12 @@ from .discovery import (
     normalise_account_number,
 )
 from .options_flow import OctopusVizOptionsFlow
+from .options_forms import DIRECTION_SELECTOR
 
 _LOGGER = logging.getLogger(__name__)
 
 CONF_ADD_MANUAL = "add_manual"
 CONF_ADD_ANOTHER = "add_another"
-CONF_GAS_UNIT = "gas_unit"
-GAS = Fuel.GAS.value  # the manual form's third "direction": a gas meter (an import of gas)
-
-_UNIT_SELECTOR = SelectSelector(
-    SelectSelectorConfig(
-        options=[u.value for u in (ReadingUnit.M3, ReadingUnit.KWH)],
-        translation_key=CONF_GAS_UNIT,
-        mode=SelectSelectorMode.LIST,
-    )
-)
 
 
 class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -99,6 +103,8 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
         self._choices: list[MeterChoice] = []
         self._preselected: set[str] = set()
         self._history_from: str | None = None
+        self._agreement_start: str | None = None
+        self._add_manual = False
         self._meters: list[MeterChoice] = []
 
     @staticmethod
@@ -128,7 +134,8 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _prepare_meters(self, account: Account) -> None:
         client = OctopusClient(async_get_clientsession(self.hass), self._api_key)
         self._choices, self._preselected = await discover_meters(client, account)
-        self._history_from = default_history_from(account)
+        self._agreement_start = default_history_from(account)
+        self._history_from = self._agreement_start
         self._meters = []
 
     # -- user ---------------------------------------------------------------------------------
@@ -170,46 +177,52 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
     # -- meters -------------------------------------------------------------------------------
 
     async def async_step_meters(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Choose among the discovered meters (or go and enter one by hand)."""
+        """Choose among the discovered meters and where the history starts."""
         if not self._choices:
             # Never a dead end: an account whose meters are not listed can still be set up.
             return await self.async_step_manual()
         errors: dict[str, str] = {}
-        placeholders = {"account_number": self._account_number, "meters": "-"}
+        choice = history_choice(self._history_from, self._agreement_start)
+        placeholders = {
+            "account_number": self._account_number,
+            "agreement_start": natural(self._agreement_start),
+            "meters": "none",
+        }
         if user_input is not None:
             selected = set(user_input.get(CONF_METERS, []))
-            history = user_input.get(CONF_HISTORY_FROM) or None
+            choice = user_input.get(CONF_HISTORY, choice)
             self._preselected = selected
-            self._history_from = history
+            self._add_manual = bool(user_input.get(CONF_ADD_MANUAL))
             empty = [c for c in self._choices if c.key in selected and not c.has_readings]
-            if history is not None and date.fromisoformat(history) > dt_util.now().date():
-                errors[CONF_HISTORY_FROM] = "history_from_future"
-            elif empty:
+            if empty:
                 errors["base"] = "gas_no_readings"
                 placeholders["meters"] = ", ".join(c.label for c in empty)
-            elif not selected and not user_input.get(CONF_ADD_MANUAL):
+            elif not selected and not self._add_manual:
                 errors["base"] = "no_meters_selected"
             else:
                 # Nothing in the API says whether a gas meter counts m³ or kWh: the user says.
                 unit = ReadingUnit(user_input.get(CONF_GAS_UNIT, ReadingUnit.M3.value))
                 self._meters = [c.with_unit(unit) for c in self._choices if c.key in selected]
-                if user_input.get(CONF_ADD_MANUAL):
-                    return await self.async_step_manual()
-                return await self._async_finish()
+                if choice == HISTORY_DATE:
+                    return await self.async_step_history_date()
+                self._history_from = None if choice == HISTORY_ALL else self._agreement_start
+                return await self._async_after_history()
         options = [SelectOptionDict(value=c.key, label=c.label) for c in self._choices]
         fields: dict[Any, Any] = {
             probatio.Optional(CONF_METERS): SelectSelector(
                 SelectSelectorConfig(options=options, multiple=True, mode=SelectSelectorMode.LIST)
             ),
-            probatio.Optional(CONF_HISTORY_FROM): DateSelector(),
+            probatio.Required(CONF_HISTORY, default=choice): history_selector(
+                self._agreement_start
+            ),
         }
         gas = [c for c in self._choices if c.fuel is Fuel.GAS]
         if gas:
-            fields[probatio.Optional(CONF_GAS_UNIT, default=ReadingUnit.M3.value)] = _UNIT_SELECTOR
+            fields[probatio.Optional(CONF_GAS_UNIT, default=ReadingUnit.M3.value)] = UNIT_SELECTOR
         fields[probatio.Optional(CONF_ADD_MANUAL, default=False)] = BooleanSelector()
         suggested = {
             CONF_METERS: sorted(self._preselected),
-            CONF_HISTORY_FROM: self._history_from,
+            CONF_HISTORY: choice,
             CONF_GAS_UNIT: gas[0].unit.value if gas else None,
         }
         return self.async_show_form(
@@ -218,6 +231,34 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def async_step_history_date(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The first day to import, when the user chose to give one."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            picked = str(user_input[CONF_HISTORY_FROM])
+            if date.fromisoformat(picked) > dt_util.now().date():
+                errors[CONF_HISTORY_FROM] = "history_from_future"
+            else:
+                self._history_from = picked
+                return await self._async_after_history()
+        suggested = (user_input or {}).get(CONF_HISTORY_FROM) or self._history_from
+        schema = probatio.Schema({probatio.Required(CONF_HISTORY_FROM): DateSelector()})
+        return self.async_show_form(
+            step_id="history_date",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, {CONF_HISTORY_FROM: suggested or self._agreement_start}
+            ),
+            errors=errors,
+            description_placeholders={"agreement_start": natural(self._agreement_start)},
+        )
+
+    async def _async_after_history(self) -> ConfigFlowResult:
+        if self._add_manual:
+            return await self.async_step_manual()
+        return await self._async_finish()
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Enter a meter by hand: MPAN (13 digits) and serial, import or export; or a gas
@@ -260,14 +301,10 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             {
                 probatio.Required(CONF_MPAN): str,
                 probatio.Required(CONF_SERIAL): str,
-                probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[*(d.value for d in Direction), GAS],
-                        translation_key=CONF_DIRECTION,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                ),
-                probatio.Optional(CONF_UNIT, default=ReadingUnit.M3.value): _UNIT_SELECTOR,
+                probatio.Required(
+                    CONF_DIRECTION, default=Direction.IMPORT.value
+                ): DIRECTION_SELECTOR,
+                probatio.Optional(CONF_UNIT, default=ReadingUnit.M3.value): UNIT_SELECTOR,
                 probatio.Optional(CONF_ADD_ANOTHER, default=False): BooleanSelector(),
             }
         )
@@ -277,7 +314,7 @@ class OctopusVizConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders={
                 "account_number": self._account_number,
-                "added": ", ".join(m.label for m in self._meters) or "-",
+                "added": ", ".join(m.label for m in self._meters) or "none",
             },
         )
 

@@ -55,7 +55,7 @@ async def async_get_config_entry_diagnostics(
                 "tariffs": [t.name for t in timeline.tariffs] if timeline else [],
                 "tariff_error": snapshot.tariff_error,
                 "tariff_version": snapshot.tariff_version,
-                "unpriced_half_hours": sum(v is None for v in snapshot.series.values),
+                "unpriced_half_hours": snapshot.series.unpriced_count(0, len(snapshot.series)),
             }
         )
     return {

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 import logging
 import re
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from typing import Any, Final, Protocol
 
 from .api.errors import OctopusError
-from .api.local_time import LOCAL_TZ_NAME
+from .api.local_time import LOCAL_TZ
 from .api.models import Account, Direction, Fuel, MeterConfig, ReadingUnit
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,16 +42,44 @@ def normalise_account_number(raw: str) -> str | None:
     return f"A-{match.group(1)}" if match else None
 
 
+_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def natural_date(day: date) -> str:
+    """'14 Jan 2023' (the same in every locale the server may run with)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 @dataclass(frozen=True, slots=True)
 class MeterChoice:
-    """One meter point/serial pair offered to the user (an MPRN for a gas meter)."""
+    """One meter point/serial pair offered to the user (an MPRN for a gas meter).
+
+    `replaced`, `last_reading` and `has_readings` only shape the label and the checks: a
+    choice is the same meter whether it came from discovery or from the entry, so they take
+    no part in equality.
+    """
 
     mpan: str
     serial: str
     direction: Direction
     fuel: Fuel = Fuel.ELECTRICITY
     unit: ReadingUnit = ReadingUnit.KWH
-    # False for a listed meter that returns no readings (a replaced or non-smart gas meter).
+    replaced: bool = field(default=False, compare=False)
+    last_reading: date | None = field(default=None, compare=False)
+    # False for a listed meter that returns no readings (a non-smart gas meter).
     has_readings: bool = field(default=True, compare=False)
 
     @property
@@ -62,15 +89,21 @@ class MeterChoice:
 
     @property
     def label(self) -> str:
-        """'1900000000001 (import) — 23J0000002', '8800000001 (gas) — E6S...'."""
+        """'1900000000001 (import) — 23J0000002', '8800000001 (gas) — E6S...'; a replaced
+        serial saying so and until when."""
         kind = self.fuel.value if self.fuel is Fuel.GAS else self.direction.value
-        return f"{self.mpan} ({kind}) — {self.serial}"
+        label = f"{self.mpan} ({kind}) — {self.serial}"
+        if not self.replaced:
+            return label
+        if self.last_reading is None:
+            return f"{label} (replaced)"
+        return f"{label} (replaced, last reading {natural_date(self.last_reading)})"
 
     def with_unit(self, unit: ReadingUnit) -> MeterChoice:
         """The same gas meter reporting `unit` (electricity always counts kWh)."""
         if self.fuel is not Fuel.GAS:
             return self
-        return MeterChoice(self.mpan, self.serial, self.direction, self.fuel, unit)
+        return replace(self, unit=unit)
 
     def as_config(self) -> dict[str, str]:
         """The form stored in the entry's CONF_METERS list."""
@@ -89,34 +122,74 @@ class MeterChoice:
         return cls(meter.mpan, meter.serial, meter.direction, meter.fuel, meter.unit)
 
 
-async def _newest_readings(
-    client: MeterProbe, point: str, serials: list[str], fuel: Fuel
-) -> list[datetime | None]:
-    """The start of each serial's newest reading (one request of one row each); a failed
-    probe counts as "no data"."""
+class _ProbeFailed:
+    """A probe that failed: whether that serial has data is unknown."""
 
-    async def latest(serial: str) -> datetime | None:
+
+_FAILED: Final = _ProbeFailed()
+_Probe = datetime | _ProbeFailed | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A meter point as discovery sees it: its id (MPAN or MPRN), serials, direction, fuel."""
+
+    point: str
+    serials: list[str]
+    direction: Direction
+    fuel: Fuel
+
+
+async def _newest_readings(client: MeterProbe, point: _Point) -> list[_Probe]:
+    """The start of each serial's newest reading (one request of one row each)."""
+
+    async def latest(serial: str) -> _Probe:
         try:
-            return await client.async_get_latest_reading_start(point, serial, fuel)
+            return await client.async_get_latest_reading_start(point.point, serial, point.fuel)
         except OctopusError as err:
-            _LOGGER.debug("Probe of %s/%s failed: %s", point, serial, err)
-            return None
+            _LOGGER.debug("Probe of %s/%s failed: %s", point.point, serial, err)
+            return _FAILED
 
-    return list(await asyncio.gather(*(latest(serial) for serial in serials)))
-
-
-def _active(serials: list[str], newest: list[datetime | None]) -> str | None:
-    """The serial with the newest data (replaced meters stop reporting); when none has data
-    the last listed one wins (the API lists meters oldest first)."""
-    with_data = [(start, serial) for start, serial in zip(newest, serials, strict=True) if start]
-    if not with_data:
-        return serials[-1] if serials else None
-    return max(with_data, key=lambda pair: pair[0])[1]
+    return list(await asyncio.gather(*(latest(serial) for serial in point.serials)))
 
 
 async def has_readings(client: MeterProbe, point: str, serial: str, fuel: Fuel) -> bool:
     """Whether a meter returns any reading (a non-smart gas meter returns an empty list)."""
-    return (await _newest_readings(client, point, [serial], fuel))[0] is not None
+    probed = await _newest_readings(client, _Point(point, [serial], Direction.IMPORT, fuel))
+    return isinstance(probed[0], datetime)
+
+
+async def _point_choices(client: MeterProbe, point: _Point) -> tuple[list[MeterChoice], str | None]:
+    """The choices of one meter point and the key of its active serial (None: nothing to
+    preselect, a gas meter without readings).
+
+    The active serial is the one with the newest data (replaced meters stop reporting); when
+    none has data the last listed one wins (the API lists meters oldest first). A replaced
+    serial is offered only when it may hold history: one with no reading at all is left out,
+    so a meter point is listed once unless its serial matters. One request of one row per
+    serial; a lone electricity serial is not probed, a gas one is (an empty gas meter must be
+    known before it is chosen).
+    """
+    gas = point.fuel is Fuel.GAS
+    unit = ReadingUnit.M3 if gas else ReadingUnit.KWH
+    serials = point.serials
+    if len(serials) == 1 and not gas:
+        only = MeterChoice(point.point, serials[0], point.direction, point.fuel, unit)
+        return [only], only.key
+    found = dict(zip(serials, await _newest_readings(client, point), strict=True))
+    with_data = {s: start for s, start in found.items() if isinstance(start, datetime)}
+    active = max(with_data, key=with_data.__getitem__) if with_data else serials[-1]
+    choices: list[MeterChoice] = []
+    for serial, start in found.items():
+        base = MeterChoice(point.point, serial, point.direction, point.fuel, unit)
+        if serial == active:
+            empty = gas and start is None
+            choices.append(replace(base, has_readings=not empty))
+        elif start is not None:
+            last = start.astimezone(LOCAL_TZ).date() if isinstance(start, datetime) else None
+            choices.append(replace(base, replaced=True, last_reading=last))
+    key = MeterChoice(point.point, active, point.direction).key
+    return choices, None if gas and found[active] is None else key
 
 
 async def discover_meters(
@@ -128,33 +201,19 @@ async def discover_meters(
     prop = account.current_property
     if prop is None:
         return [], set()
-    points: list[tuple[str, list[str], Direction, Fuel]] = [
-        (p.mpan, [m.serial_number for m in p.meters], p.direction, Fuel.ELECTRICITY)
+    points = [
+        _Point(p.mpan, [m.serial_number for m in p.meters], p.direction, Fuel.ELECTRICITY)
         for p in prop.electricity_meter_points
+        if p.meters
     ]
     points += [
-        (p.mprn, [m.serial_number for m in p.meters], Direction.IMPORT, Fuel.GAS)
+        _Point(p.mprn, [m.serial_number for m in p.meters], Direction.IMPORT, Fuel.GAS)
         for p in prop.gas_meter_points
+        if p.meters
     ]
-
-    async def probe(point: str, serials: list[str], fuel: Fuel) -> list[datetime | None]:
-        if fuel is Fuel.ELECTRICITY and len(serials) <= 1:
-            return [None] * len(serials)
-        return await _newest_readings(client, point, serials, fuel)
-
-    probes = await asyncio.gather(*(probe(p, s, fuel) for p, s, _d, fuel in points))
-    choices: list[MeterChoice] = []
-    active: set[str] = set()
-    for (point, serials, direction, fuel), newest in zip(points, probes, strict=True):
-        gas = fuel is Fuel.GAS
-        active_serial = _active(serials, newest)
-        for serial, start in zip(serials, newest, strict=True):
-            unit = ReadingUnit.M3 if gas else ReadingUnit.KWH
-            choice = MeterChoice(point, serial, direction, fuel, unit, not gas or start is not None)
-            choices.append(choice)
-            if serial == active_serial and choice.has_readings:
-                active.add(choice.key)
-    return choices, active
+    found = await asyncio.gather(*(_point_choices(client, point) for point in points))
+    choices = [choice for point_choices, _active in found for choice in point_choices]
+    return choices, {active for _choices, active in found if active is not None}
 
 
 def default_history_from(account: Account) -> str | None:
@@ -170,4 +229,4 @@ def default_history_from(account: Account) -> str | None:
     earliest = min(starts, default=prop.moved_in_at)
     if earliest is None:
         return None
-    return earliest.astimezone(ZoneInfo(LOCAL_TZ_NAME)).date().isoformat()
+    return earliest.astimezone(LOCAL_TZ).date().isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -44,9 +45,13 @@ class MeterEntity(OctopusVizEntity):
         entry = coordinator.config_entry
         self.meter = meter
         self._attr_unique_id = f"{entry.entry_id}_{meter.mpan}_{key}"
+        # The device is named "Octopus import meter {mpan}" so pickers find it by "Octopus";
+        # the entity id keeps the form it had under the former name "Import meter {mpan}"
+        # (existing entities keep theirs anyway: the registry holds them by unique id).
+        self.entity_id = f"{SENSOR_DOMAIN}.{meter.direction.value}_meter_{meter.mpan}_{key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{entry.entry_id}_{meter.mpan}")},
-            entry_type=DeviceEntryType.SERVICE,
+            # A physical meter, not a service: the integration's page counts it as a device.
             manufacturer="Octopus Energy",
             model="Gas meter" if meter.is_gas else f"Electricity {meter.direction.value} meter",
             serial_number=meter.serial,

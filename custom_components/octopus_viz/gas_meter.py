@@ -14,9 +14,10 @@ Statistics: `gas_{mprn}_energy`, `gas_{mprn}_cost` and, in m³ only, `gas_{mprn}
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 
 from homeassistant.core import HomeAssistant
 
@@ -34,6 +35,7 @@ from .history.series import HalfHourSeries
 from .meter import MeterUpdater, ProcessResult
 from .statistics import gas_statistic_ids
 from .tariffs.calorific import CalorificValues
+from .tariffs.money import MoneyColumn
 from .tariffs.source import PriceSource
 
 
@@ -68,13 +70,13 @@ class GasMeterUpdater(MeterUpdater):
         self._pending_volume = pending.get("volume")
 
     async def _async_columns(
-        self, starts: list[int], quantities: list[float], values: list[Decimal | None]
+        self, starts: array[int], quantities: array[float], money: MoneyColumn
     ) -> Columns:
         if not self.meter.reports_volume:
-            return Columns(starts, quantities, values)
-        self.volumes = Columns(starts, quantities, [None] * len(starts))
+            return Columns(starts, quantities, money)
+        self.volumes = Columns(starts, quantities, MoneyColumn.unpriced(len(starts)))
         kwh = await self.hass.async_add_executor_job(self.calorific.to_kwh, starts, quantities)
-        return Columns(starts, kwh, values)
+        return Columns(starts, kwh, money)
 
     async def _async_energy(self, readings: HalfHourReadings) -> HalfHourReadings:
         if not self.meter.reports_volume:
@@ -87,7 +89,7 @@ class GasMeterUpdater(MeterUpdater):
 
     async def _async_cache_rows(
         self, changed: Columns
-    ) -> tuple[list[int], list[float], list[Decimal | None]]:
+    ) -> tuple[Sequence[int], Sequence[float], MoneyColumn]:
         """The changed half-hours as reported (m³), with their prices, for the cache."""
         fetched, self._fetched = self._fetched, None
         if not self.meter.reports_volume or fetched is None:
@@ -96,9 +98,16 @@ class GasMeterUpdater(MeterUpdater):
         self.volumes = volumes
         if first is not None:
             self._pending_volume = _earliest(self._pending_volume, volumes.starts[first])
-        # The same half-hours changed in both (the conversion is one to one).
-        prices = dict(zip(changed.starts, changed.values, strict=True))
-        return raw.starts, raw.kwh, [prices.get(start) for start in raw.starts]
+        # The same half-hours changed in both (the conversion is one to one); a start that
+        # changed in m³ only (none expected) is stored unpriced and re-priced later.
+        if raw.starts == changed.starts:
+            return raw.starts, raw.kwh, changed.money
+        index = {start: i for i, start in enumerate(changed.starts)}
+        picked = [index.get(start) for start in raw.starts]
+        money = changed.money.pick([i for i in picked if i is not None])
+        if len(money) != len(raw):
+            return raw.starts, raw.kwh, MoneyColumn.unpriced(len(raw))
+        return raw.starts, raw.kwh, money
 
     def _pending(self) -> dict[str, int | None]:
         return {**super()._pending(), "volume": self._pending_volume}
@@ -118,12 +127,12 @@ class GasMeterUpdater(MeterUpdater):
         first = next((i for i, (a, b) in enumerate(zip(old.kwh, kwh, strict=True)) if a != b), None)
         if first is None:
             return False
-        columns = Columns(old.starts, kwh, old.values)
+        columns = Columns(old.starts, kwh, old.money)
         if self.source.ready:
             columns, _, changed = await self.hass.async_add_executor_job(
-                reprice, columns, self.source.price, first
+                reprice, columns, self.source.price_money, first
             )
-            self._dirty_prices.update(changed)
+            self._dirty_prices.append(changed)
         self.columns = columns
         start = columns.starts[first]
         self._pending_energy = _earliest(self._pending_energy, start)
@@ -156,7 +165,7 @@ class GasMeterUpdater(MeterUpdater):
         if self.meter.reports_volume:
             volumes = self.volumes
             series = await self.hass.async_add_executor_job(
-                HalfHourSeries, volumes.starts, volumes.kwh, self.columns.values
+                HalfHourSeries, volumes.starts, volumes.kwh, self.columns.money
             )
             self._snapshot = replace(self._snapshot, volume=series)
 

@@ -9,11 +9,11 @@ queued.
 
 from __future__ import annotations
 
+from array import array
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 import logging
 
 from homeassistant.core import HomeAssistant
@@ -43,6 +43,7 @@ from .history.series import HalfHourSeries
 from .history.snapshot import MeterSnapshot
 from .history.unpriced import unpriced_runs
 from .statistics import StatisticIds, statistic_ids
+from .tariffs.money import MoneyColumn
 from .tariffs.source import PriceSource
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ class MeterUpdater:
         self._pending_money: int | None = None
         self._new_span: tuple[int, int] | None = None
         self._priced_version: int | None = None
-        self._dirty_prices: dict[int, Decimal | None] = {}  # re-priced, not yet stored
+        self._dirty_prices: list[Columns] = []  # re-priced half-hours, not yet stored
         self._unpriced: list[tuple[datetime, datetime]] = []
         self._snapshot = MeterSnapshot(config=meter, series=HalfHourSeries.empty(), timeline=None)
 
@@ -118,10 +119,10 @@ class MeterUpdater:
 
     async def async_load(self) -> None:
         """Columns and pending markers from the cache; tariff source from its stored rows."""
-        starts, quantities, values = await self.hass.async_add_executor_job(
+        starts, quantities, money = await self.hass.async_add_executor_job(
             self.cache.load, self.meter.mpan
         )
-        self.columns = await self._async_columns(starts, quantities, values)
+        self.columns = await self._async_columns(starts, quantities, money)
         pending = await self.hass.async_add_executor_job(self.cache.get_meta, self._pending_key, {})
         self._pending_energy = pending.get("energy")
         self._pending_money = pending.get("money")
@@ -131,7 +132,7 @@ class MeterUpdater:
     async def _async_rebuild_snapshot(self) -> None:
         columns = self.columns
         series = await self.hass.async_add_executor_job(
-            HalfHourSeries, columns.starts, columns.kwh, columns.values
+            HalfHourSeries, columns.starts, columns.kwh, columns.money
         )
         until = (
             datetime.fromtimestamp(columns.starts[-1] + HALF_HOUR_SECONDS, UTC)
@@ -236,22 +237,22 @@ class MeterUpdater:
     # memory (gas_meter.py). For every other meter both hooks pass the readings through.
 
     async def _async_columns(
-        self, starts: list[int], quantities: list[float], values: list[Decimal | None]
+        self, starts: array[int], quantities: array[float], money: MoneyColumn
     ) -> Columns:
-        return Columns(starts, quantities, values)
+        return Columns(starts, quantities, money)
 
     async def _async_energy(self, readings: HalfHourReadings) -> HalfHourReadings:
         return readings
 
     async def _async_cache_rows(
         self, changed: Columns
-    ) -> tuple[list[int], list[float], list[Decimal | None]]:
-        return changed.starts, changed.kwh, changed.values
+    ) -> tuple[Sequence[int], Sequence[float], MoneyColumn]:
+        return changed.starts, changed.kwh, changed.money
 
     async def _async_store(self, readings: HalfHourReadings) -> None:
         # Priced on the way in (stores wait for the tariff refresh, see async_update), so
         # the cache gets readings and prices in one write.
-        price = self.source.price if self.source.ready else None
+        price = self.source.price_money if self.source.ready else None
         was_empty = not self.columns.starts
         columns, first, changed = await self.hass.async_add_executor_job(
             merge, self.columns, await self._async_energy(readings), price
@@ -307,12 +308,12 @@ class MeterUpdater:
             # version (a source that is not ready prices nothing and has no version yet).
             begin = 0 if self._priced_version != self.source.version else len(self.columns)
             columns, first, changed = await self.hass.async_add_executor_job(
-                reprice, self.columns, self.source.price, begin
+                reprice, self.columns, self.source.price_money, begin
             )
             self._priced_version = self.source.version
             if first is not None:
                 self.columns = columns
-                self._dirty_prices.update(changed)
+                self._dirty_prices.append(changed)
                 self._pending_money = _min(self._pending_money, columns.starts[first])
                 moved = True
         columns = self.columns
@@ -339,9 +340,11 @@ class MeterUpdater:
 
     async def async_commit(self) -> None:
         """Statistics were queued: persist prices and clear the pending markers."""
-        if self._dirty_prices:
-            dirty, self._dirty_prices = self._dirty_prices, {}
-            await self.hass.async_add_executor_job(self.cache.set_values, self.meter.mpan, dirty)
+        dirty, self._dirty_prices = self._dirty_prices, []
+        for changed in dirty:  # in order: a later re-pricing overwrites an earlier one
+            await self.hass.async_add_executor_job(
+                self.cache.set_money, self.meter.mpan, changed.starts, changed.money
+            )
         self._pending_energy = None
         if self.source.ready:
             self._pending_money = None
@@ -367,7 +370,8 @@ class MeterUpdater:
             hass,
             DOMAIN,
             issue_id,
-            is_fixable=False,
+            is_fixable=True,  # repairs.py: its fix flow opens the tariff editor
+            data={"entry_id": entry_id},
             severity=ir.IssueSeverity.WARNING,
             translation_key="unpriced_periods",
             translation_placeholders={

@@ -17,78 +17,40 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    DateSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
 )
 import probatio
 
-from .api.models import CONF_DIRECTION, Direction, Fuel
+from .api.models import CONF_DIRECTION
 from .const import CONF_METERS, CONF_STANDING_CHARGES_IN_COST
 from .options_calorific import CalorificValueStep
-from .tariffs import UNIT_TO_FLOW, flow_label
+from .options_forms import MULTILINE, TARIFF_SCHEMA, tariff_fields, tariff_form_values
 from .tariffs.candidates import DEFAULT_FAMILIES, Family
 from .tariffs.keys import (
     CONF_COMPARE_FAMILIES,
     CONF_CUSTOM_TARIFFS,
     CONF_TARIFF_SOURCE,
-    TARIFF_SOURCE_ACCOUNT,
     TARIFF_SOURCE_CUSTOM,
 )
 from .tariffs.options import (
     FollowedMeter,
     OptionsError,
-    TariffFields,
-    bands_text,
     custom_meters,
     import_document,
-    keep_instant,
-    local_day,
     require_covered,
     save_tariff,
+    source_choices,
     tariff_label,
 )
+from .tariffs.pricing_offer import PricingOffer, pricing_offer, sources_with
 
 CONF_CUSTOM_METERS: Final = "custom_meters"
 CONF_TARIFF: Final = "tariff"
 CONF_DOCUMENT: Final = "document"
-CONF_CURRENCY: Final = "currency"
-CONF_VALID_FROM: Final = "valid_from"
-CONF_VALID_UNTIL: Final = "valid_until"
-CONF_STANDING_CHARGE: Final = "standing_charge"
-CONF_BANDS: Final = "bands"
-
-DEFAULT_CURRENCY: Final = "GBP"
-NOTHING: Final = "-"  # placeholder text for an empty list (never shown as a blank)
-
-_MULTILINE: Final = TextSelector(TextSelectorConfig(multiline=True))
-
-TARIFF_SCHEMA: Final = probatio.Schema(
-    {
-        probatio.Required(CONF_NAME): TextSelector(),
-        probatio.Required(CONF_DIRECTION, default=Direction.IMPORT.value): SelectSelector(
-            SelectSelectorConfig(
-                options=[*(d.value for d in Direction), Fuel.GAS.value],
-                translation_key=CONF_DIRECTION,
-                mode=SelectSelectorMode.LIST,
-            )
-        ),
-        probatio.Required(CONF_CURRENCY, default=DEFAULT_CURRENCY): TextSelector(),
-        probatio.Optional(CONF_VALID_FROM): DateSelector(),
-        probatio.Optional(CONF_VALID_UNTIL): DateSelector(),
-        probatio.Optional(CONF_STANDING_CHARGE): NumberSelector(
-            NumberSelectorConfig(min=0, step="any", mode=NumberSelectorMode.BOX)
-        ),
-        probatio.Required(CONF_BANDS): _MULTILINE,
-    }
-)
+NOTHING: Final = "none"  # placeholder text for an empty list (never shown as a blank)
 
 
 class OctopusVizOptionsFlow(CalorificValueStep):
@@ -97,6 +59,9 @@ class OctopusVizOptionsFlow(CalorificValueStep):
     def __init__(self) -> None:
         """No tariff picked yet (`self.config_entry` is only available from the steps)."""
         self._editing: dict[str, Any] | None = None
+        # Tariffs validated by add/import, waiting for the meters to price with them.
+        self._pending: list[dict[str, Any]] = []
+        self._offer: PricingOffer | None = None
 
     # -- what is configured now -------------------------------------------------------------
 
@@ -117,6 +82,18 @@ class OctopusVizOptionsFlow(CalorificValueStep):
         options.update(changes)
         return self.async_create_entry(data=options)
 
+    def _meter_select(self, meters: list[FollowedMeter]) -> probatio.Schema:
+        options = [SelectOptionDict(value=m.mpan, label=m.label) for m in meters]
+        return probatio.Schema(
+            {
+                probatio.Optional(CONF_CUSTOM_METERS): SelectSelector(
+                    SelectSelectorConfig(
+                        options=options, multiple=True, mode=SelectSelectorMode.LIST
+                    )
+                )
+            }
+        )
+
     def _tariff_picker(self, tariffs: list[dict[str, Any]]) -> probatio.Schema:
         options = [SelectOptionDict(value=raw["name"], label=tariff_label(raw)) for raw in tariffs]
         return probatio.Schema(
@@ -130,14 +107,20 @@ class OctopusVizOptionsFlow(CalorificValueStep):
     # -- menu -------------------------------------------------------------------------------
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The menu; editing and removing are offered only when there is a custom tariff."""
+        """The menu, in the order a user works: a tariff first, then which meters it prices.
+
+        The source, editing and removing are offered only when there is something to choose.
+        """
         tariffs = self._tariffs()
-        menu = ["tariff_source", "add_tariff"]
+        menu = ["add_tariff", "import_json"]
+        if source_choices(self._meters, self._sources(), tariffs):
+            menu.append("tariff_source")
         if tariffs:
             menu += ["edit_tariff", "remove_tariff"]
-        menu += ["import_json", "compare", "settings"]
+        menu.append("compare")
         if self._volume_meters:
-            menu.insert(-1, "calorific_value")
+            menu.append("calorific_value")
+        menu.append("settings")
         custom = custom_meters(self._meters, self._sources())
         return self.async_show_menu(
             step_id="init",
@@ -153,40 +136,73 @@ class OctopusVizOptionsFlow(CalorificValueStep):
     async def async_step_tariff_source(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Pick the meters priced by custom tariffs; the others use the account's tariffs."""
-        meters = self._meters
+        """Pick the meters priced by custom tariffs; the others use the account's tariffs.
+
+        Only meters a custom tariff can price are offered (and those priced by custom tariffs
+        now, to switch them back), so the form cannot be filled in a way it must refuse.
+        """
+        meters, tariffs = self._meters, self._tariffs()
+        choices = source_choices(meters, self._sources(), tariffs)  # not empty: see the menu
         errors: dict[str, str] = {}
         details = ""
         selected = custom_meters(meters, self._sources())
         if user_input is not None:
             selected = list(user_input.get(CONF_CUSTOM_METERS, []))
-            sources = self._sources()  # meters no longer followed keep their choice
-            for meter in meters:
-                chosen = meter.mpan in selected
-                sources[meter.mpan] = TARIFF_SOURCE_CUSTOM if chosen else TARIFF_SOURCE_ACCOUNT
+            sources = sources_with(self._sources(), choices, selected)
             try:
-                require_covered(meters, sources, self._tariffs(), ("no_custom_tariff", "base"))
+                require_covered(meters, sources, tariffs, ("no_custom_tariff", "base"))
             except OptionsError as err:
                 errors[err.field], details = err.key, err.details
             else:
                 return self._save({CONF_TARIFF_SOURCE: sources})
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_CUSTOM_METERS): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[SelectOptionDict(value=m.mpan, label=m.label) for m in meters],
-                        multiple=True,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                )
-            }
-        )
         return self.async_show_form(
             step_id="tariff_source",
-            data_schema=self.add_suggested_values_to_schema(schema, {CONF_CUSTOM_METERS: selected}),
+            data_schema=self.add_suggested_values_to_schema(
+                self._meter_select(choices), {CONF_CUSTOM_METERS: selected}
+            ),
             errors=errors,
             description_placeholders={"details": details},
         )
+
+    # -- pricing meters with new tariffs ----------------------------------------------------
+
+    def _offer_pricing(
+        self,
+        tariffs: list[dict[str, Any]],
+        added: list[dict[str, Any]],
+        named: list[str] | None = None,
+    ) -> ConfigFlowResult:
+        """Save `tariffs` (with `added` among them), first asking which meters of the added
+        tariffs' directions they price, when some meter is not priced by custom tariffs yet."""
+        offer = pricing_offer(self._meters, self._sources(), self._tariffs(), added, named or [])
+        if not offer.worth_asking:
+            return self._save({CONF_CUSTOM_TARIFFS: tariffs})
+        self._pending, self._offer = tariffs, offer
+        return self._show_price_meters(offer.preselected)
+
+    def _show_price_meters(self, selected: list[str]) -> ConfigFlowResult:
+        assert self._offer is not None
+        return self.async_show_form(
+            step_id="price_meters",
+            data_schema=self.add_suggested_values_to_schema(
+                self._meter_select(self._offer.meters), {CONF_CUSTOM_METERS: selected}
+            ),
+            description_placeholders={
+                "tariffs": ", ".join(tariff_label(raw) for raw in self._pending)
+            },
+        )
+
+    async def async_step_price_meters(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """One confirmation: the new tariffs and the meters they price are saved together."""
+        if self._offer is None:  # only reached from add/import
+            return self.async_abort(reason="no_custom_tariffs")
+        if user_input is None:
+            return self._show_price_meters(self._offer.preselected)
+        chosen = list(user_input.get(CONF_CUSTOM_METERS, []))
+        sources = self._offer.sources(self._sources(), chosen)
+        return self._save({CONF_CUSTOM_TARIFFS: self._pending, CONF_TARIFF_SOURCE: sources})
 
     # -- add / edit a tariff ----------------------------------------------------------------
 
@@ -227,7 +243,7 @@ class OctopusVizOptionsFlow(CalorificValueStep):
         if user_input is not None:
             try:
                 tariffs = save_tariff(
-                    _fields(user_input, editing),
+                    tariff_fields(user_input, editing),
                     self._tariffs(),
                     None if editing is None else editing["name"],
                 )
@@ -238,8 +254,11 @@ class OctopusVizOptionsFlow(CalorificValueStep):
             except OptionsError as err:
                 errors[err.field], details = err.key, err.details
             else:
+                if editing is None:
+                    added = [raw for raw in tariffs if raw["name"] == user_input[CONF_NAME].strip()]
+                    return self._offer_pricing(tariffs, added)
                 return self._save({CONF_CUSTOM_TARIFFS: tariffs})
-        suggested = user_input if user_input is not None else _form_values(editing)
+        suggested = user_input if user_input is not None else tariff_form_values(editing)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(TARIFF_SCHEMA, suggested),
@@ -281,32 +300,39 @@ class OctopusVizOptionsFlow(CalorificValueStep):
     async def async_step_import_json(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Replace the custom tariffs with a pasted document's; its followed meters go custom."""
+        """Replace the custom tariffs with a pasted document's, then offer to price meters
+        with them (the followed meters the document names are preselected)."""
         errors: dict[str, str] = {}
         details = ""
         if user_input is not None:
             meters = self._meters
             try:
                 result = import_document(user_input[CONF_DOCUMENT], meters)
-                sources = self._sources()
-                sources.update(dict.fromkeys(result.mpans, TARIFF_SOURCE_CUSTOM))
+                # Meters priced by custom tariffs now, and those the document names, must
+                # find a tariff of their direction in it.
+                named = dict.fromkeys(result.mpans, TARIFF_SOURCE_CUSTOM)
                 require_covered(
-                    meters, sources, result.tariffs, ("no_custom_tariff", CONF_DOCUMENT)
+                    meters,
+                    {**self._sources(), **named},
+                    result.tariffs,
+                    ("no_custom_tariff", CONF_DOCUMENT),
                 )
             except OptionsError as err:
                 errors[err.field], details = err.key, err.details
             else:
                 # Only tariffs and sources are stored: the document's api_key and serials
                 # are never copied into the entry.
-                return self._save(
-                    {CONF_CUSTOM_TARIFFS: result.tariffs, CONF_TARIFF_SOURCE: sources}
-                )
-        schema = probatio.Schema({probatio.Required(CONF_DOCUMENT): _MULTILINE})
+                return self._offer_pricing(result.tariffs, result.tariffs, result.mpans)
+        schema = probatio.Schema({probatio.Required(CONF_DOCUMENT): MULTILINE})
+        tariffs = self._tariffs()
         return self.async_show_form(
             step_id="import_json",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
-            description_placeholders={"details": details},
+            description_placeholders={
+                "details": details,
+                "replaced": ", ".join(tariff_label(raw) for raw in tariffs) or NOTHING,
+            },
         )
 
     # -- tariff comparison ------------------------------------------------------------------
@@ -347,36 +373,3 @@ class OctopusVizOptionsFlow(CalorificValueStep):
             {probatio.Required(CONF_STANDING_CHARGES_IN_COST, default=current): BooleanSelector()}
         )
         return self.async_show_form(step_id="settings", data_schema=schema)
-
-
-def _fields(user_input: Mapping[str, Any], editing: Mapping[str, Any] | None) -> TariffFields:
-    """The submitted form as TariffFields; an untouched day keeps the stored instant."""
-    stored = editing or {}
-    gas = user_input[CONF_DIRECTION] == Fuel.GAS.value
-    return TariffFields(
-        name=str(user_input[CONF_NAME]),
-        direction=Direction.IMPORT if gas else Direction(user_input[CONF_DIRECTION]),
-        fuel=Fuel.GAS if gas else Fuel.ELECTRICITY,
-        currency=str(user_input.get(CONF_CURRENCY, DEFAULT_CURRENCY)),
-        bands=str(user_input[CONF_BANDS]),
-        valid_from=keep_instant(user_input.get(CONF_VALID_FROM), stored.get("valid_from")),
-        valid_until=keep_instant(user_input.get(CONF_VALID_UNTIL), stored.get("valid_until")),
-        standing_charge=user_input.get(CONF_STANDING_CHARGE),
-    )
-
-
-def _form_values(editing: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A stored tariff as the form's values (empty for a new tariff: defaults apply)."""
-    if editing is None:
-        return {}
-    values: dict[str, Any] = {
-        CONF_NAME: editing["name"],
-        CONF_DIRECTION: flow_label(*UNIT_TO_FLOW[editing["unit"]]),
-        CONF_CURRENCY: editing.get("currency", DEFAULT_CURRENCY),
-        CONF_VALID_FROM: local_day(editing.get("valid_from")),
-        CONF_VALID_UNTIL: local_day(editing.get("valid_until")),
-        CONF_BANDS: bands_text(editing),
-    }
-    if editing.get("standing_charge") is not None:
-        values[CONF_STANDING_CHARGE] = float(editing["standing_charge"])
-    return {key: value for key, value in values.items() if value is not None}

@@ -235,6 +235,10 @@ RATE_DESCRIPTIONS: tuple[RateDescription, ...] = (
         key="next_rate_change",
         translation_key="next_rate_change",
         device_class=SensorDeviceClass.TIMESTAMP,
+        # The logbook lists every state change of a sensor without a unit, state class or
+        # numeric device class (a timestamp is none of these): on Agile this one would write
+        # an entry every half hour. Off by default; "Next rate" (with a unit) is not listed.
+        entity_registry_enabled_default=False,
         value_fn=_next_change_time,
         unit_fn=_no_unit,
     ),

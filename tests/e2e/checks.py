@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+
+import sqlalchemy as sa
 
 from custom_components.octopus_viz.const import DOMAIN
 from custom_components.octopus_viz.history.periods import day_bounds
@@ -127,3 +130,46 @@ async def save_energy_prefs(e2e: E2E) -> dict[str, Any]:
     )
     e2e.done.add("energy_prefs")
     return result
+
+
+@dataclass(frozen=True)
+class StoredStatistics:
+    """Our statistics as the recorder's database itself holds them."""
+
+    dialect: str  # SQLAlchemy's name of the database: sqlite, mariadb or postgresql
+    statistic_ids: list[str]
+    hourly_rows: int
+
+
+def _read_database(db_url: str) -> StoredStatistics:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            ids = connection.execute(
+                sa.text("SELECT statistic_id FROM statistics_meta WHERE source = :source"),
+                {"source": DOMAIN},
+            )
+            count = connection.execute(
+                sa.text(
+                    "SELECT COUNT(*) FROM statistics JOIN statistics_meta"
+                    " ON statistics.metadata_id = statistics_meta.id"
+                    " WHERE statistics_meta.source = :source"
+                ),
+                {"source": DOMAIN},
+            )
+            statistic_ids = sorted(ids.scalars())
+            hourly = int(count.scalar_one())
+        dialect = engine.dialect
+        name = "mariadb" if getattr(dialect, "is_mariadb", False) else dialect.name
+        return StoredStatistics(name, statistic_ids, hourly)
+    finally:
+        engine.dispose()
+
+
+def stored_statistics(e2e: E2E) -> StoredStatistics:
+    """Read the recorder's database directly (SQL from the test process).
+
+    Two quick queries, run in place: an executor thread would outlive the test and fail the
+    HA test plugin's check for lingering threads.
+    """
+    return _read_database(e2e.hass.db_url)

@@ -1,10 +1,12 @@
-"""One real Home Assistant per tested release, onboarded and with the integration added
-through its config flow against the fake Octopus API; the tests of tests/e2e share it.
+"""One real Home Assistant per tested release and recorder database, onboarded and with the
+integration added through its config flow against the fake Octopus API; the tests of tests/e2e
+share it.
 
 Run alone with `.venv/bin/pytest tests/e2e -q` (or `-m e2e`). The instance is module-scoped
-and parametrized over the releases, so pytest runs every test against one release before
-starting the next one. Everything runs on the module's event loop: the fake API (in-process,
-with a fixed `now`), the aiohttp client and Playwright.
+and parametrized over TARGETS, so pytest runs every test against one target before starting
+the next one: the pinned release on SQLite, MariaDB and PostgreSQL (throwaway servers of
+tests/databases), the current release on SQLite. Everything runs on the module's event
+loop: the fake API (in-process, with a fixed `now`), the aiohttp client and Playwright.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest_socket
 
 from custom_components.octopus_viz.const import DOMAIN
 from fake_octopus import DEMO_ACCOUNT_NUMBER, DEMO_API_KEY, FakeOctopus
+from tests.databases import MARIADB, POSTGRESQL, SQLITE, DatabaseServers
 
 from .ha_client import RestClient, WsClient, confirm_http_config, onboard, websocket
 from .hass_instance import CURRENT, OUTPUT_ROOT, PINNED, HassProcess, HaVersion
@@ -31,6 +34,8 @@ from .hass_instance import CURRENT, OUTPUT_ROOT, PINNED, HassProcess, HaVersion
 # historic days rather than "yesterday"; the fake serves readings up to 2025-11-20 00:00 UTC.
 FAKE_NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
 HISTORY_FROM = "2025-10-01"  # a short backfill, still spanning the October clock change
+# (release, recorder database): the databases on the pinned release, the current one on SQLite.
+TARGETS = [(PINNED, SQLITE), (PINNED, MARIADB), (PINNED, POSTGRESQL), (CURRENT, SQLITE)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,6 +56,7 @@ class E2E:
     """A running, onboarded instance with the demo account added."""
 
     version: HaVersion
+    backend: str  # the recorder's database
     hass: HassProcess
     fake: FakeOctopus
     session: aiohttp.ClientSession
@@ -81,7 +87,12 @@ async def add_integration(rest: RestClient) -> FlowRecord:
     selected = meters_field["description"]["suggested_value"]
     step = await rest.post(
         f"/api/config/config_entries/flow/{flow_id}",
-        {"meters": selected, "history_from": HISTORY_FROM, "add_manual": False},
+        {"meters": selected, "history": "date", "add_manual": False},
+    )
+    record.steps.append(step)
+    assert step.get("step_id") == "history_date", step
+    step = await rest.post(
+        f"/api/config/config_entries/flow/{flow_id}", {"history_from": HISTORY_FROM}
     )
     record.steps.append(step)
     assert step.get("type") == "create_entry", step
@@ -89,31 +100,37 @@ async def add_integration(rest: RestClient) -> FlowRecord:
     return record
 
 
-@pytest.fixture(scope="module", params=[PINNED, CURRENT], ids=lambda v: f"ha{v.label}")
-def ha_version(request: pytest.FixtureRequest) -> HaVersion:
-    """The Home Assistant release under test."""
-    version: HaVersion = request.param
-    return version
+@pytest.fixture(scope="module", params=TARGETS, ids=lambda t: f"ha{t[0].label}-{t[1]}")
+def e2e_target(request: pytest.FixtureRequest) -> tuple[HaVersion, str]:
+    """The Home Assistant release and recorder database under test."""
+    target: tuple[HaVersion, str] = request.param
+    return target
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def e2e(
-    ha_version: HaVersion, tmp_path_factory: pytest.TempPathFactory
+    e2e_target: tuple[HaVersion, str],
+    database_servers: DatabaseServers,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[E2E]:
     """Fake API + Home Assistant subprocess + onboarding + config flow; all stopped after."""
+    ha_version, backend = e2e_target
     # The HA test plugin blocks sockets for every test (each e2e test re-enables them through
     # `socket_enabled`); this module-wide setup runs before any function fixture, so it enables
     # them itself.
     pytest_socket.enable_socket()
-    output = OUTPUT_ROOT / f"ha-{ha_version.label}"
+    name = ha_version.label if backend == SQLITE else f"{ha_version.label}-{backend}"
+    output = OUTPUT_ROOT / f"ha-{name}"
     shutil.rmtree(output, ignore_errors=True)
     output.mkdir(parents=True)
-    config_dir = tmp_path_factory.mktemp(f"hass-{ha_version.label}")
+    config_dir = tmp_path_factory.mktemp(f"hass-{name}")
+    # SQLite: the recorder's default file in the config dir; else a database on the server.
+    db_url = None if backend == SQLITE else database_servers.get(backend).create_database("e2e")
     async with (
         FakeOctopus(now=FAKE_NOW) as fake,
         aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session,
     ):
-        hass = HassProcess(ha_version, config_dir, fake.url, output)
+        hass = HassProcess(ha_version, config_dir, fake.url, output, db_url)
         try:
             await hass.start()
             await hass.wait_until_serving(session)
@@ -125,6 +142,6 @@ async def e2e(
             async with websocket(session, hass.url, token) as ws:
                 http = await confirm_http_config(ws)
                 assert http["revert_at"] is None, http
-                yield E2E(ha_version, hass, fake, session, token, rest, ws, flow, output)
+                yield E2E(ha_version, backend, hass, fake, session, token, rest, ws, flow, output)
         finally:
             await hass.stop()

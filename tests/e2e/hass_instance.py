@@ -46,7 +46,7 @@ energy:
 history:
 logbook:
 recorder:
-  commit_interval: 1
+  commit_interval: 1{db_url}
 
 logger:
   default: warning
@@ -85,20 +85,35 @@ def free_port() -> int:
         return port
 
 
-def write_config(config_dir: Path, port: int) -> None:
-    """configuration.yaml, and our integration linked in as a custom integration."""
+def write_config(config_dir: Path, port: int, db_url: str | None = None) -> None:
+    """configuration.yaml, and our integration linked in as a custom integration.
+
+    Without a `db_url` the recorder keeps its default SQLite file in the config dir.
+    """
     config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "configuration.yaml").write_text(CONFIGURATION_YAML.format(port=port))
+    recorder_db = f'\n  db_url: "{db_url}"' if db_url else ""
+    (config_dir / "configuration.yaml").write_text(
+        CONFIGURATION_YAML.format(port=port, db_url=recorder_db)
+    )
     (config_dir / "custom_components").symlink_to(REPO_ROOT / "custom_components")
 
 
 class HassProcess:
     """One `hass -c <dir>` subprocess, its log, and its base URL."""
 
-    def __init__(self, version: HaVersion, config_dir: Path, api_url: str, log_dir: Path) -> None:
-        """Prepare (nothing runs until `start`)."""
+    def __init__(
+        self,
+        version: HaVersion,
+        config_dir: Path,
+        api_url: str,
+        log_dir: Path,
+        db_url: str | None = None,
+    ) -> None:
+        """Prepare (nothing runs until `start`); `db_url` is the recorder's database."""
         self.version = version
         self.config_dir = config_dir
+        self.db_url = db_url or f"sqlite:///{config_dir / 'home-assistant_v2.db'}"
+        self._recorder_db = db_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file = log_dir / "home-assistant.log"
@@ -111,7 +126,7 @@ class HassProcess:
         if not self.version.hass.exists():
             msg = f"{self.version.hass} is missing: run scripts/e2e_setup (after scripts/setup)"
             raise RuntimeError(msg)
-        write_config(self.config_dir, self.port)
+        write_config(self.config_dir, self.port, self._recorder_db)
         env = {
             key: value
             for key, value in os.environ.items()

@@ -1,4 +1,5 @@
-"""End to end: a real `hass` process (two releases), the fake Octopus API, a real browser.
+"""End to end: a real `hass` process (two releases, three recorder databases), the fake
+Octopus API, a real browser.
 
 The integration is added as a user would (onboarding, then the config flow over the REST API
 the UI uses); the checks go through the websocket API and Debian's chromium. Home Assistant
@@ -24,7 +25,6 @@ from fake_octopus import (
     DEMO_GAS_MPRN,
     DEMO_GAS_SERIAL,
     DEMO_IMPORT_MPAN,
-    DEMO_OLD_SERIAL,
     DEMO_SERIAL,
 )
 from tests.ha.stats_helpers import expected_day
@@ -44,6 +44,7 @@ from .checks import (
     grid_source,
     hourly_rows,
     save_energy_prefs,
+    stored_statistics,
     wait_for_backfill,
 )
 from .conftest import E2E, HISTORY_FROM
@@ -59,19 +60,22 @@ DATA_UNTIL = "2025-11-20T00:00:00+00:00"  # end of the fake's readings at FAKE_N
 
 async def test_config_flow_offers_live_meters(e2e: E2E) -> None:
     """The flow validated the key, preselected the live meters and created a loaded entry."""
-    user, meters, created = e2e.flow.steps
+    user, meters, history_date, created = e2e.flow.steps
     assert user["type"] == "form"
     assert user["step_id"] == "user"
     assert {field["name"] for field in user["data_schema"]} == {"api_key", "account_number"}
     field = next(f for f in meters["data_schema"] if f["name"] == "meters")
     offered = {option["value"] for option in field["selector"]["select"]["options"]}
-    # The replaced meter on the import MPAN is offered too, but not preselected.
+    # The replaced meter on the import MPAN has no reading at all: each meter point is
+    # listed once; the demo's gas meter is offered beside electricity.
     assert offered == {
         f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
-        f"{DEMO_IMPORT_MPAN}/{DEMO_OLD_SERIAL}",
         f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
         f"{DEMO_GAS_MPRN}/{DEMO_GAS_SERIAL}",
     }
+    history = next(f for f in meters["data_schema"] if f["name"] == "history")
+    assert history["selector"]["select"]["options"] == ["all", "agreement", "date"]
+    assert history_date["step_id"] == "history_date"
     assert sorted(field["description"]["suggested_value"]) == [
         f"{DEMO_IMPORT_MPAN}/{DEMO_SERIAL}",
         f"{DEMO_EXPORT_MPAN}/{DEMO_SERIAL}",
@@ -84,6 +88,62 @@ async def test_config_flow_offers_live_meters(e2e: E2E) -> None:
         (f"Octopus {DEMO_ACCOUNT_NUMBER}", "loaded")
     ]
     assert entries[0]["entry_id"] == e2e.flow.entry["entry_id"]
+
+
+async def test_integration_page_and_options_read_naturally(e2e: E2E) -> None:
+    """In the real frontend: the account is a hub whose meters count as devices (not
+    "services"), the cog opens the options with adding a tariff first. Screenshots of both
+    go to the test output (docs/ holds copies)."""
+    require_chromium()
+    log = BrowserLog()
+    try:
+        async with open_page(log) as page:
+            await log_in(page, e2e.hass.url)
+            await page.goto(f"{e2e.hass.url}/config/integrations/integration/{DOMAIN}")
+            account = page.get_by_text(f"Octopus {DEMO_ACCOUNT_NUMBER}").first
+            await expect(account).to_be_visible(timeout=30_000)  # the config panel loads first
+            await expect(page.get_by_text("Add hub").first).to_be_visible()
+            await expect(page.get_by_text("3 devices").first).to_be_visible()
+            await expect(page.get_by_text("3 services")).to_have_count(0)
+            await page.screenshot(path=e2e.output / "integration-page.png")
+
+            await page.get_by_role("button", name="Configure").first.click()
+            menu = page.get_by_text("Octopus Energy Viz options")
+            await expect(menu.first).to_be_visible()
+            await expect(page.get_by_text("Add a custom tariff").first).to_be_visible()
+            await page.wait_for_timeout(500)  # the dialog's opening animation
+            await page.screenshot(path=e2e.output / "options-menu.png")
+            await page.get_by_text("Add a custom tariff").first.click()
+            await expect(page.get_by_text("Bands").first).to_be_visible()
+            await page.wait_for_timeout(500)
+            await page.screenshot(path=e2e.output / "options-add-tariff.png")
+            # A first import tariff: the next form offers the import meter, preselected.
+            await page.get_by_role("textbox", name="Name").fill("Flat import")
+            await page.get_by_role("textbox", name="Bands").fill("00:00-24:00 0.25")
+            await page.get_by_role("button", name="Submit").click()
+            await expect(
+                page.get_by_text("Price meters with the new tariffs").first
+            ).to_be_visible()
+            await expect(page.get_by_text(f"{DEMO_IMPORT_MPAN} (import)").first).to_be_visible()
+            await expect(page.get_by_text(f"{DEMO_EXPORT_MPAN} (export)")).to_have_count(0)
+            await page.wait_for_timeout(500)
+            await page.screenshot(path=e2e.output / "options-price-meters.png")
+            await page.keyboard.press("Escape")  # not confirmed: nothing is saved
+
+            # Reconfigure (the account's menu): the meters and the history choice.
+            await page.reload()
+            reconfigure = page.locator('ha-dropdown-item[value="reconfigure"]')
+            # The account row's menu (the page's own menu comes first).
+            await page.get_by_role("button", name="Menu").nth(1).click()
+            await reconfigure.click()
+            await expect(page.get_by_text("All available data").first).to_be_visible()
+            await expect(page.get_by_text("From the earliest agreement").first).to_be_visible()
+            await page.wait_for_timeout(500)
+            await page.screenshot(path=e2e.output / "reconfigure-meters.png")
+            await page.keyboard.press("Escape")
+    finally:
+        log.dump(e2e.output / "browser-console-pages.txt")
+    assert not log.about("octopus"), log.about("octopus")
 
 
 async def test_statistics_of_known_days(e2e: E2E) -> None:
@@ -120,6 +180,18 @@ async def test_statistics_of_known_days(e2e: E2E) -> None:
             assert hours == (25 if day.month == 10 else 24), (day, statistic)
         assert expected[IMPORT] > 1  # a real day of use, not an empty one
         assert expected[IMPORT_COST] > 0
+
+
+async def test_statistics_are_in_the_configured_database(e2e: E2E) -> None:
+    """The recorder wrote them to the database under test (SQLite, MariaDB or PostgreSQL)."""
+    await wait_for_backfill(e2e)
+    stored = stored_statistics(e2e)
+    assert stored.dialect == e2e.backend
+    assert stored.statistic_ids == sorted(STATISTICS)
+    # Every hour from the UK midnight of history_from to the end of the fake's readings.
+    first = day_bounds(date.fromisoformat(HISTORY_FROM))[0]
+    hours = (datetime.fromisoformat(DATA_UNTIL) - first) // timedelta(hours=1)
+    assert stored.hourly_rows == len(STATISTICS) * hours
 
 
 async def test_energy_dashboard_accepts_the_statistics(e2e: E2E) -> None:

@@ -42,10 +42,31 @@ from fake_octopus import (
     DEMO_SERIAL,
     FakeOctopus,
 )
+from tests.databases import BACKENDS, SQLITE, DatabaseServers
 
 # A fixed "now" so data availability and Agile publication are deterministic.
 FAKE_NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
 HISTORY_FROM = "2025-10-20"  # covers the October clock change, keeps backfills small
+
+# For the tests whose outcome depends on the recorder's database: SQLite, MariaDB, PostgreSQL.
+on_every_database = pytest.mark.parametrize("recorder_backend", BACKENDS)
+
+
+@pytest.fixture
+def recorder_backend() -> str:
+    """The recorder's database (SQLite unless a test asks for `on_every_database`)."""
+    return SQLITE
+
+
+@pytest.fixture
+def recorder_db_url(
+    recorder_db_url: str, recorder_backend: str, request: pytest.FixtureRequest
+) -> str:
+    """The HA test plugin's URL (in-memory SQLite), or a new database on a private server."""
+    if recorder_backend == SQLITE:
+        return recorder_db_url
+    servers: DatabaseServers = request.getfixturevalue("database_servers")
+    return servers.get(recorder_backend).create_database()
 
 
 @pytest.fixture(autouse=True)

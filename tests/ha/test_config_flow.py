@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.octopus_viz.api.client import OctopusClient
 from custom_components.octopus_viz.api.errors import (
     OctopusAuthError,
     OctopusConnectionError,
@@ -26,7 +28,8 @@ from custom_components.octopus_viz.api.errors import (
     OctopusNotFoundError,
     OctopusResponseError,
 )
-from custom_components.octopus_viz.api.models import Account
+from custom_components.octopus_viz.api.models import Account, Fuel
+from custom_components.octopus_viz.config_flow import CONF_HISTORY
 from custom_components.octopus_viz.const import (
     CONF_ACCOUNT_NUMBER,
     CONF_HISTORY_FROM,
@@ -111,6 +114,14 @@ def placeholders(result: Any) -> dict[str, str]:
     return dict(result["description_placeholders"] or {})
 
 
+def history_options(result: Any) -> list[str]:
+    """The choices offered for the history start."""
+    for key, selector in result["data_schema"].schema.items():
+        if str(key) == CONF_HISTORY:
+            return list(selector.config["options"])
+    raise AssertionError("no history field")
+
+
 def option_values(result: Any) -> list[str]:
     """The values offered by the meters select."""
     for key, selector in result["data_schema"].schema.items():
@@ -134,17 +145,22 @@ async def test_user_flow_discovers_meters_and_creates_entry(
     result = await start_user(hass, f"  {DEMO_ACCOUNT_NUMBER.lower()} ")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "meters"
-    # The moved-out property's meter is not offered; the replaced meter is, unselected.
-    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY, GAS_KEY]
+    # The moved-out property's meter is not offered, nor the replaced serial that has no
+    # reading at all: each meter point is listed once.
+    assert option_values(result) == [IMPORT_KEY, EXPORT_KEY, GAS_KEY]
     labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
-    assert labels[1] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}"
-    assert labels[2] == f"{DEMO_EXPORT_MPAN} (export) — {DEMO_SERIAL}"
-    assert labels[3] == f"{DEMO_GAS_MPRN} (gas) — {DEMO_GAS_SERIAL}"
+    assert labels == [
+        f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}",
+        f"{DEMO_EXPORT_MPAN} (export) — {DEMO_SERIAL}",
+        f"{DEMO_GAS_MPRN} (gas) — {DEMO_GAS_SERIAL}",
+    ]
     assert suggested(result) == {
         CONF_METERS: sorted([IMPORT_KEY, EXPORT_KEY, GAS_KEY]),
-        CONF_HISTORY_FROM: "2023-01-15",
+        CONF_HISTORY: "agreement",
         "gas_unit": "m3",
     }
+    assert history_options(result) == ["all", "agreement", "date"]
+    assert placeholders(result)["agreement_start"] == "15 Jan 2023"
     # Both serials of the import MPAN and the gas meter were probed, one tiny request each.
     probes = [r for r in fake_api.requests if r.query.get("page_size") == "1"]
     assert sorted(r.path.split("/")[5] for r in probes) == sorted(
@@ -152,7 +168,12 @@ async def test_user_flow_discovers_meters_and_creates_entry(
     )
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY_FROM: "2024-02-01"}
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY: "date"}
+    )
+    assert result["step_id"] == "history_date"
+    assert suggested(result) == {CONF_HISTORY_FROM: "2023-01-15"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HISTORY_FROM: "2024-02-01"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == f"Octopus {DEMO_ACCOUNT_NUMBER}"
@@ -167,16 +188,67 @@ async def test_user_flow_discovers_meters_and_creates_entry(
     assert len(mock_setup_entry.mock_calls) == 1
 
 
-async def test_history_from_can_be_cleared(
-    hass: HomeAssistant, mock_setup_entry: AsyncMock
+@pytest.mark.parametrize(
+    ("choice", "stored"), [("all", None), ("agreement", "2023-01-15")], ids=["all", "agreement"]
+)
+async def test_history_choice_without_a_date(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, choice: str, stored: str | None
 ) -> None:
+    """All data or the earliest agreement: no date picker to clear, stored as before."""
     result = await start_user(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [EXPORT_KEY]}
+        result["flow_id"], {CONF_METERS: [EXPORT_KEY], CONF_HISTORY: choice}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_METERS] == [EXPORT_METER]
-    assert result["data"][CONF_HISTORY_FROM] is None
+    assert result["data"][CONF_HISTORY_FROM] == stored
+
+
+async def test_replaced_meter_with_readings_is_labelled(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    """A replaced serial that holds history is offered, saying it is the old one and until when."""
+    real_probe = OctopusClient.async_get_latest_reading_start
+
+    async def probe(client: OctopusClient, mpan: str, serial: str, fuel: Fuel) -> datetime | None:
+        if serial == DEMO_OLD_SERIAL:  # the fake's old serial has none: give it a last one
+            return datetime(2023, 1, 14, 23, 30, tzinfo=UTC)  # 23:30 UTC is still 14 Jan
+        return await real_probe(client, mpan, serial, fuel)
+
+    with patch.object(OctopusClient, "async_get_latest_reading_start", probe):
+        result = await start_user(hass)
+    assert option_values(result) == [OLD_IMPORT_KEY, IMPORT_KEY, EXPORT_KEY, GAS_KEY]
+    labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
+    assert labels[0] == (
+        f"{DEMO_IMPORT_MPAN} (import) — {DEMO_OLD_SERIAL} (replaced, last reading 14 Jan 2023)"
+    )
+    assert labels[1] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}"
+    assert suggested(result)[CONF_METERS] == sorted([IMPORT_KEY, EXPORT_KEY, GAS_KEY])
+    # A replaced meter can be followed too (it holds the older history).
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, OLD_IMPORT_KEY], CONF_HISTORY: "all"}
+    )
+    assert result["data"][CONF_METERS] == [
+        {"mpan": DEMO_IMPORT_MPAN, "serial": DEMO_OLD_SERIAL, "direction": "import"},
+        IMPORT_METER,
+    ]
+
+
+async def test_replaced_meter_whose_probe_failed_is_kept(
+    hass: HomeAssistant, fake_api: FakeOctopus
+) -> None:
+    """Whether a serial has readings is unknown when its probe fails: it stays on offer."""
+    real_probe = OctopusClient.async_get_latest_reading_start
+
+    async def probe(client: OctopusClient, mpan: str, serial: str, fuel: Fuel) -> datetime | None:
+        if serial == DEMO_OLD_SERIAL:
+            raise OctopusConnectionError("probe failed")
+        return await real_probe(client, mpan, serial, fuel)
+
+    with patch.object(OctopusClient, "async_get_latest_reading_start", probe):
+        result = await start_user(hass)
+    labels = [o["label"] for o in result["data_schema"].schema[CONF_METERS].config["options"]]
+    assert labels[0] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_OLD_SERIAL} (replaced)"
 
 
 @pytest.mark.parametrize("number", ["12345678", "A-123", "B-DEMO0001", "A-DEMO00011"])
@@ -259,24 +331,24 @@ async def test_already_configured(hass: HomeAssistant, entry: MockConfigEntry) -
 async def test_meters_step_errors(hass: HomeAssistant, mock_setup_entry: AsyncMock) -> None:
     result = await start_user(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [], CONF_HISTORY_FROM: "2024-01-01"}
+        result["flow_id"], {CONF_METERS: [], CONF_HISTORY: "date"}
     )
     assert result["errors"] == {"base": "no_meters_selected"}
-    assert suggested(result)[CONF_HISTORY_FROM] == "2024-01-01"
+    assert suggested(result)[CONF_HISTORY] == "date"  # the choice made is kept
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY_FROM: "2999-01-01"}
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "date"}
+    )
+    assert result["step_id"] == "history_date"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HISTORY_FROM: "2999-01-01"}
     )
     assert result["errors"] == {CONF_HISTORY_FROM: "history_from_future"}
-    assert suggested(result)[CONF_METERS] == [IMPORT_KEY]
+    assert suggested(result) == {CONF_HISTORY_FROM: "2999-01-01"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [IMPORT_KEY, OLD_IMPORT_KEY]}
+        result["flow_id"], {CONF_HISTORY_FROM: "2024-01-01"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    # A replaced meter can be followed too (it holds the older history).
-    assert result["data"][CONF_METERS] == [
-        {"mpan": DEMO_IMPORT_MPAN, "serial": DEMO_OLD_SERIAL, "direction": "import"},
-        IMPORT_METER,
-    ]
+    assert result["data"][CONF_HISTORY_FROM] == "2024-01-01"
 
 
 async def test_manual_meters_after_selection(
@@ -284,9 +356,14 @@ async def test_manual_meters_after_selection(
 ) -> None:
     result = await start_user(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [IMPORT_KEY], "add_manual": True}
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "date", "add_manual": True}
+    )
+    # The date first, then the meter by hand.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HISTORY_FROM: "2024-05-01"}
     )
     assert result["step_id"] == "manual"
+    assert placeholders(result)["added"] == f"{DEMO_IMPORT_MPAN} (import) — {DEMO_SERIAL}"
     manual = {"mpan": "19 0000 0000 099", "serial": " 24X0000009 ", "direction": "export"}
     for field, value, error in (
         ("mpan", "12345", "invalid_mpan"),
@@ -310,6 +387,7 @@ async def test_manual_meters_after_selection(
         IMPORT_METER,
         {"mpan": "1900000000099", "serial": "24X0000009", "direction": "export"},
     ]
+    assert result["data"][CONF_HISTORY_FROM] == "2024-05-01"
 
 
 async def test_manual_only_when_selection_empty(
@@ -317,7 +395,7 @@ async def test_manual_only_when_selection_empty(
 ) -> None:
     result = await start_user(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [], "add_manual": True}
+        result["flow_id"], {CONF_METERS: [], CONF_HISTORY: "agreement", "add_manual": True}
     )
     assert result["step_id"] == "manual"
     result = await hass.config_entries.flow.async_configure(
@@ -335,7 +413,7 @@ async def test_no_discovered_meters_goes_to_manual(
         result = await start_user(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "manual"
-    assert placeholders(result)["added"] == "-"
+    assert placeholders(result)["added"] == "none"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"mpan": "1900000000099", "serial": "S1", "direction": "import"}
     )
@@ -381,21 +459,20 @@ async def test_reconfigure_changes_meters(
 ) -> None:
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "meters"
-    # Discovered meters plus the hand-entered one; the current choice is preselected.
-    assert option_values(result) == [
-        OLD_IMPORT_KEY,
-        IMPORT_KEY,
-        EXPORT_KEY,
-        GAS_KEY,
-        "1012345678901/MANUAL1",
-    ]
+    # Discovered meters plus the hand-entered one; the current choice is preselected, and
+    # the stored day (not the earliest agreement's) shows as "from a date", prefilled.
+    assert option_values(result) == [IMPORT_KEY, EXPORT_KEY, GAS_KEY, "1012345678901/MANUAL1"]
     assert suggested(result) == {
         CONF_METERS: sorted([IMPORT_KEY, "1012345678901/MANUAL1"]),
-        CONF_HISTORY_FROM: "2024-01-01",
+        CONF_HISTORY: "date",
         "gas_unit": "m3",
     }
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY_FROM: "2023-06-01"}
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY, EXPORT_KEY], CONF_HISTORY: "date"}
+    )
+    assert suggested(result) == {CONF_HISTORY_FROM: "2024-01-01"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HISTORY_FROM: "2023-06-01"}
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
@@ -405,12 +482,36 @@ async def test_reconfigure_changes_meters(
     assert entry.data[CONF_API_KEY] == DEMO_API_KEY
 
 
+async def test_reconfigure_shows_the_stored_history_choice(
+    hass: HomeAssistant, entry: MockConfigEntry, mock_setup_entry: AsyncMock
+) -> None:
+    """Entries store a day or None as before; reconfigure shows them as the choice they mean."""
+    for stored, choice in ((None, "all"), ("2023-01-15", "agreement"), ("2024-01-01", "date")):
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_HISTORY_FROM: stored}
+        )
+        result = await entry.start_reconfigure_flow(hass)
+        assert suggested(result)[CONF_HISTORY] == choice, stored
+        hass.config_entries.flow.async_abort(result["flow_id"])
+    # Keeping "from the earliest agreement" stores its day again.
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HISTORY_FROM: "2023-01-15"}
+    )
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "agreement"}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_HISTORY_FROM] == "2023-01-15"
+
+
 async def test_reconfigure_with_manual_meter(
     hass: HomeAssistant, entry: MockConfigEntry, mock_setup_entry: AsyncMock
 ) -> None:
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_METERS: [EXPORT_KEY], "add_manual": True}
+        result["flow_id"], {CONF_METERS: [EXPORT_KEY], CONF_HISTORY: "all", "add_manual": True}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"mpan": "1900000000077", "serial": "S7", "direction": "import"}
@@ -471,6 +572,16 @@ async def test_every_flow_message_is_translated(hass: HomeAssistant) -> None:
     for reason in ("already_configured", "reauth_successful", "reconfigure_successful"):
         assert f"{prefix}.abort.{reason}" in translations
     assert f"{prefix}.abort.wrong_account" in translations
+    # The history choice, its date step, and the day-late notice at the end of the set-up.
+    assert (
+        "{agreement_start}"
+        in translations[f"{prefix}.step.history_date.data_description.history_from"]
+    )
+    assert "a day late" in translations[f"{prefix}.create_entry.default"]
+    assert "a day late" in translations[f"{prefix}.step.meters.description"]
+    selectors = await async_get_translations(hass, "en", "selector", [DOMAIN])
+    for choice in ("all", "agreement", "date"):
+        assert f"component.{DOMAIN}.selector.history.options.{choice}" in selectors
     exceptions = await async_get_translations(hass, "en", "exceptions", [DOMAIN])
     for error in (
         OctopusError,
@@ -504,6 +615,10 @@ async def test_forms_snapshot(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_METERS: []})
     assert result["errors"]
     assert _form(result) == snapshot(name="meters_none_chosen")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_METERS: [IMPORT_KEY], CONF_HISTORY: "date"}
+    )
+    assert _form(result) == snapshot(name="history_date")
 
 
 async def test_gas_meter_is_offered_and_stored_with_its_unit(

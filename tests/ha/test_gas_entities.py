@@ -71,7 +71,7 @@ async def test_gas_meter_device_and_sensors(
     (device,) = [
         d for d in devices if (DOMAIN, f"{entry.entry_id}_{DEMO_GAS_MPRN}") in d.identifiers
     ]
-    assert device.name == f"Gas meter {DEMO_GAS_MPRN}"
+    assert device.name == f"Octopus gas meter {DEMO_GAS_MPRN}"
     assert device.model == "Gas meter"
     assert device.serial_number == DEMO_GAS_SERIAL
 

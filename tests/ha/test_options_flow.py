@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -169,6 +170,17 @@ async def run_step(
     return await submit(hass, result, user_input)
 
 
+async def confirm_pricing(
+    hass: HomeAssistant, result: Any, offered: list[str], preselected: list[str], chosen: list[str]
+) -> Any:
+    """The one confirmation after adding or importing tariffs: which meters they price."""
+    assert result["type"] is FlowResultType.FORM, result
+    assert result["step_id"] == "price_meters"
+    assert [o["value"] for o in select_options(result, "custom_meters")] == offered
+    assert suggested(result) == {"custom_meters": preselected}
+    return await submit(hass, result, {"custom_meters": chosen})
+
+
 def assert_refused(result: Any, errors: dict[str, str], *in_details: str) -> None:
     assert result["type"] is FlowResultType.FORM, result
     assert result["errors"] == errors
@@ -180,20 +192,15 @@ def assert_refused(result: Any, errors: dict[str, str], *in_details: str) -> Non
 # -- menu -----------------------------------------------------------------------------------
 
 
-async def test_menu_hides_edit_and_remove_without_custom_tariffs(
+async def test_menu_without_custom_tariffs_offers_adding_first(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
+    """A new user sees what to do first; nothing that could only refuse is on offer."""
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "init"
-    assert result["menu_options"] == [
-        "tariff_source",
-        "add_tariff",
-        "import_json",
-        "compare",
-        "settings",
-    ]
-    assert result["description_placeholders"] == {"custom_meters": "-", "tariffs": "-"}
+    assert result["menu_options"] == ["add_tariff", "import_json", "compare", "settings"]
+    assert result["description_placeholders"] == {"custom_meters": "none", "tariffs": "none"}
 
 
 async def test_menu_lists_custom_tariffs_and_meters(
@@ -210,17 +217,17 @@ async def test_menu_lists_custom_tariffs_and_meters(
     )
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["menu_options"] == [
-        "tariff_source",
         "add_tariff",
+        "import_json",
+        "tariff_source",
         "edit_tariff",
         "remove_tariff",
-        "import_json",
         "compare",
         "settings",
     ]
     assert result["description_placeholders"] == {
         "custom_meters": DEMO_IMPORT_MPAN,
-        "tariffs": "Old (import, always to 2024-04-01), New (import, 2024-04-01 to open)",
+        "tariffs": "Old (import, until 2024-04-01), New (import, from 2024-04-01)",
     }
 
 
@@ -246,9 +253,7 @@ async def test_tariff_source_switches_meters(
         DEMO_IMPORT_MPAN,
         DEMO_EXPORT_MPAN,
     ]
-    assert select_options(result, "custom_meters")[0]["label"] == (
-        f"{DEMO_IMPORT_MPAN} (import) - {DEMO_SERIAL}"
-    )
+    assert select_options(result, "custom_meters")[0]["label"] == f"{DEMO_IMPORT_MPAN} (import)"
     result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {
@@ -273,14 +278,35 @@ async def test_tariff_source_switches_meters(
     assert config_entry.options[CONF_TARIFF_SOURCE][DEMO_IMPORT_MPAN] == "account"
 
 
-async def test_tariff_source_needs_a_tariff_of_the_direction(
+async def test_tariff_source_offers_meters_a_tariff_can_price(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
+    """With only an import tariff, the export meter is not offered (it could only be refused)."""
     set_options(hass, config_entry, custom_tariffs=[stored_tariff("Flat")])
-    before = deepcopy(dict(config_entry.options))
-    result = await run_step(
-        hass, config_entry, "tariff_source", {"custom_meters": [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]}
+    result = await open_step(hass, config_entry, "tariff_source")
+    assert [o["value"] for o in select_options(result, "custom_meters")] == [DEMO_IMPORT_MPAN]
+    result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {DEMO_IMPORT_MPAN: "custom"}
+
+
+async def test_tariff_source_refuses_a_meter_left_without_tariff(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A meter made custom by hand with no tariff of its direction is offered, to switch back."""
+    set_options(
+        hass,
+        config_entry,
+        custom_tariffs=[stored_tariff("Flat")],
+        tariff_source={DEMO_EXPORT_MPAN: "custom"},
     )
+    before = deepcopy(dict(config_entry.options))
+    result = await open_step(hass, config_entry, "tariff_source")
+    assert [o["value"] for o in select_options(result, "custom_meters")] == [
+        DEMO_IMPORT_MPAN,
+        DEMO_EXPORT_MPAN,
+    ]
+    result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]})
     assert_refused(result, {"base": "no_custom_tariff"}, f"{DEMO_EXPORT_MPAN} (no export tariff)")
     assert DEMO_IMPORT_MPAN not in result["description_placeholders"]["details"]
     # The choice just made is shown again; nothing was saved.
@@ -288,6 +314,32 @@ async def test_tariff_source_needs_a_tariff_of_the_direction(
     assert dict(config_entry.options) == before
     result = await submit(hass, result, {"custom_meters": [DEMO_IMPORT_MPAN]})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {
+        DEMO_IMPORT_MPAN: "custom",
+        DEMO_EXPORT_MPAN: "account",
+    }
+
+
+async def test_tariff_source_lists_each_mpan_once(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A replaced meter followed with both serials is one choice: prices follow the MPAN."""
+    meters = [*config_entry.data["meters"], {**config_entry.data["meters"][0], "serial": "OLD1"}]
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, "meters": meters}
+    )
+    set_options(
+        hass,
+        config_entry,
+        custom_tariffs=[stored_tariff("Flat")],
+        tariff_source={DEMO_IMPORT_MPAN: "custom"},
+    )
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    assert result["description_placeholders"]["custom_meters"] == DEMO_IMPORT_MPAN
+    result = await open_step(hass, config_entry, "tariff_source")
+    assert select_options(result, "custom_meters") == [
+        {"value": DEMO_IMPORT_MPAN, "label": f"{DEMO_IMPORT_MPAN} (import)"}
+    ]
 
 
 # -- add a tariff ---------------------------------------------------------------------------
@@ -314,9 +366,15 @@ async def test_add_tariff_stores_the_engine_form(
             "16:00-19:00 0.43008\n19:00-24:00   0.3072\n\n",
         ),
     )
+    # The first import tariff: the import meter is offered, preselected, and priced by it.
+    assert config_entry.options == {CONF_STANDING_CHARGES_IN_COST: True}  # not saved yet
+    result = await confirm_pricing(
+        hass, result, [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN]
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {
         CONF_STANDING_CHARGES_IN_COST: True,
+        CONF_TARIFF_SOURCE: {DEMO_IMPORT_MPAN: "custom"},
         CONF_CUSTOM_TARIFFS: [
             {
                 "name": "Flux import",
@@ -351,9 +409,12 @@ async def test_add_tariff_next_to_others(
         ],
     )
     result = await run_step(hass, config_entry, "add_tariff", tariff_input(valid_from="2024-04-01"))
+    # Import tariffs existed and the import meter stayed on the account's: not preselected.
+    result = await confirm_pricing(hass, result, [DEMO_IMPORT_MPAN], [], [])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     names = [t["name"] for t in config_entry.options[CONF_CUSTOM_TARIFFS]]
     assert names == ["Old", "Export", "Flux import"]
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {DEMO_IMPORT_MPAN: "account"}
     # Negative rates are legal (plunge pricing).
     result = await run_step(
         hass,
@@ -363,7 +424,9 @@ async def test_add_tariff_next_to_others(
             name="Plunge", direction="export", valid_from="2025-01-01", bands="00:00-24:00 -0.05"
         ),
     )
+    result = await confirm_pricing(hass, result, [DEMO_EXPORT_MPAN], [], [DEMO_EXPORT_MPAN])
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options[CONF_TARIFF_SOURCE][DEMO_EXPORT_MPAN] == "custom"
     assert config_entry.options[CONF_CUSTOM_TARIFFS][-1]["rates"][0]["rate"] == "-0.05"
 
 
@@ -385,7 +448,7 @@ async def test_add_tariff_next_to_others(
         pytest.param(
             {"bands": "00:00-12:00 0.2\n13:00-24:00 0.3"},
             {"bands": "invalid_bands"},
-            ["band 12:00-13:00 is not covered"],
+            ["no band covers 12:00-13:00"],
             id="gap",
         ),
         pytest.param(
@@ -454,8 +517,9 @@ async def test_add_tariff_errors(
     assert result["step_id"] == "add_tariff"
     assert suggested(result) == submitted  # the user fixes what they typed
     assert dict(config_entry.options) == before
-    # Correcting the form saves it.
+    # Correcting the form saves it (after the question of which meters it prices).
     result = await submit(hass, result, tariff_input(valid_from="2024-04-01"))
+    result = await confirm_pricing(hass, result, [DEMO_IMPORT_MPAN], [], [])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 2
 
@@ -495,9 +559,9 @@ async def test_edit_tariff_prefills_and_saves_in_place(
     result = await open_step(hass, config_entry, "edit_tariff")
     assert result["step_id"] == "edit_tariff"
     assert [o["label"] for o in select_options(result, "tariff")] == [
-        "First (import, always to 2024-04-01)",
-        "Second (import, 2024-04-01 to open)",
-        "Export (export, always to open)",
+        "First (import, until 2024-04-01)",
+        "Second (import, from 2024-04-01)",
+        "Export (export, always)",
     ]
     result = await submit(hass, result, {"tariff": "Second"})
     assert result["type"] is FlowResultType.FORM
@@ -647,6 +711,9 @@ async def test_import_flux_example_replaces_tariffs(
     result = await open_step(hass, config_entry, "import_json")
     assert result["step_id"] == "import_json"
     result = await submit(hass, result, {"document": json.dumps(document, indent=2)})
+    # The document's meters are preselected; one confirmation saves tariffs and sources.
+    both = [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]
+    result = await confirm_pricing(hass, result, both, both, both)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     options = config_entry.options
     assert options[CONF_TARIFF_SOURCE] == {
@@ -671,16 +738,36 @@ async def test_import_flux_example_replaces_tariffs(
 
 
 async def test_import_tariffs_only(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
-    """A document without meters brings its tariffs; sources stay as they were."""
+    """A document without meters brings its tariffs; the first ones are offered to both meters."""
     result = await run_step(
         hass,
         config_entry,
         "import_json",
         {"document": json.dumps({"tariffs": flux_document()["tariffs"]})},
     )
+    both = [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]
+    result = await confirm_pricing(hass, result, both, both, [DEMO_EXPORT_MPAN])
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert config_entry.options[CONF_TARIFF_SOURCE] == {}
+    assert config_entry.options[CONF_TARIFF_SOURCE] == {
+        DEMO_IMPORT_MPAN: "account",
+        DEMO_EXPORT_MPAN: "custom",
+    }
     assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 2
+    # Imported again, with both meters already custom... the export one is: only the import
+    # meter is still to decide, so the question is asked again (not preselected now).
+    result = await run_step(
+        hass,
+        config_entry,
+        "import_json",
+        {"document": json.dumps({"tariffs": flux_document()["tariffs"]})},
+    )
+    result = await confirm_pricing(hass, result, both, [DEMO_EXPORT_MPAN], both)
+    assert config_entry.options[CONF_TARIFF_SOURCE] == dict.fromkeys(both, "custom")
+    # Every meter custom already: nothing to ask, the tariffs are saved at once.
+    result = await run_step(
+        hass, config_entry, "import_json", {"document": json.dumps(flux_document())}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 def _broken(kind: str) -> str:
@@ -720,7 +807,7 @@ def _broken(kind: str) -> str:
     ("kind", "error", "in_details"),
     [
         ("overlap", "invalid_document", ["flux_import_2023-07: band 01:00-05:00 overlaps"]),
-        ("gap", "invalid_document", ["flux_import_2023-07: band 04:00-05:00 is not covered"]),
+        ("gap", "invalid_document", ["flux_import_2023-07: no band covers 04:00-05:00"]),
         ("bad_rate", "invalid_document", ["band 16:00-19:00 has a non-numeric rate 'peak'"]),
         ("missing_rate", "invalid_document", ["band 16:00-19:00 has no rate"]),
         ("tariff_unit", "invalid_document", ["flux_export_2023-07: unknown unit"]),
@@ -806,6 +893,8 @@ async def test_saved_tariffs_reprice_the_loaded_entry(
     result = await run_step(
         hass, loaded_entry, "import_json", {"document": json.dumps(flux_document())}
     )
+    both = [DEMO_IMPORT_MPAN, DEMO_EXPORT_MPAN]
+    result = await confirm_pricing(hass, result, both, both, both)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await settle(hass)
     assert fake_api.count() == 0
@@ -863,6 +952,10 @@ async def test_translations_cover_the_options_flow(hass: HomeAssistant) -> None:
     ):
         assert f"{prefix}.error.{error}" in translations
     assert f"{prefix}.abort.no_custom_tariffs" in translations
+    assert f"{prefix}.step.price_meters.data.custom_meters" in translations
+    assert "{tariffs}" in translations[f"{prefix}.step.price_meters.description"]
+    assert "{replaced}" in translations[f"{prefix}.step.import_json.description"]
+    assert translations[f"{prefix}.step.init.title"] == "Octopus Energy Viz options"
     for option in (
         "tariff_source",
         "add_tariff",
@@ -893,7 +986,7 @@ def test_pure_helpers() -> None:
     assert local_day("2024-04-01") == "2024-04-01"
     assert local_day("2024-10-27T00:00:00+00:00") == "2024-10-27"  # GMT again
     assert local_day(None) is None
-    assert tariff_label({"name": "Odd", "unit": "gas"}) == "Odd (?, always to open)"
+    assert tariff_label({"name": "Odd", "unit": "gas"}) == "Odd (?, always)"
     issues = [TariffIssue(key="k", message=f"m{i}") for i in range(7)]
     assert describe_issues(issues) == "m0; m1; m2; m3; m4 (and 2 more)"
     assert describe_issues(issues[:2]) == "m0; m1"
@@ -903,3 +996,40 @@ def test_pure_helpers() -> None:
     assert caught.value.key == "invalid_document"
     assert caught.value.field == "document"
     assert "must be a JSON object" in str(caught.value)
+
+
+def _json_blocks(text: str) -> list[str]:
+    return re.findall(r"```json\n(.*?)\n```", text, flags=re.DOTALL)
+
+
+async def test_documented_examples_import_as_written(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """The README's example and the form's own example are accepted exactly as written:
+    neither has a serial or an API key, and the meter they name is priced by them."""
+    root = Path(__file__).parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    strings = json.loads(
+        (root / "custom_components" / DOMAIN / "strings.json").read_text(encoding="utf-8")
+    )
+    form_help = strings["options"]["step"]["import_json"]["description"]
+    examples = [*_json_blocks(readme), *_json_blocks(form_help)]
+    assert len(examples) == 2
+    for example in examples:
+        set_options(hass, config_entry)
+        result = await run_step(hass, config_entry, "import_json", {"document": example})
+        # The import meter the example names is preselected; the export meter is not offered.
+        result = await confirm_pricing(
+            hass, result, [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN], [DEMO_IMPORT_MPAN]
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY, example
+        assert config_entry.options[CONF_TARIFF_SOURCE] == {DEMO_IMPORT_MPAN: "custom"}
+        assert len(config_entry.options[CONF_CUSTOM_TARIFFS]) == 1
+
+
+async def test_import_form_says_what_it_replaces(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    set_options(hass, config_entry, custom_tariffs=[stored_tariff("Kept")])
+    result = await open_step(hass, config_entry, "import_json")
+    assert result["description_placeholders"]["replaced"] == "Kept (import, always)"

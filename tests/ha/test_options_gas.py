@@ -112,15 +112,27 @@ async def test_custom_gas_tariff_prices_the_gas_meter(
             "standing_charge": 0.3,
         },
     )
+    # The pricing question offers the gas meter only (a gas tariff prices no electricity),
+    # preselected as the first gas tariff; left unticked here, the tariff source does it below.
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "price_meters"
+    field = next(k for k in result["data_schema"].schema if str(k) == "custom_meters")
+    offered = result["data_schema"].schema[field].config["options"]
+    assert [o["value"] for o in offered] == [DEMO_GAS_MPRN]
+    assert offered[0]["label"] == f"{DEMO_GAS_MPRN} (gas)"
+    assert field.description["suggested_value"] == [DEMO_GAS_MPRN]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"custom_meters": []}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert gas_entry.options[CONF_CUSTOM_TARIFFS][0]["unit"] == "gas_kwh"
-    # An electricity import meter may not be switched to it: it has no import tariff.
+    assert gas_entry.options[CONF_TARIFF_SOURCE][DEMO_GAS_MPRN] == "account"
+    # The tariff source offers only what a custom tariff can price: the gas meter, not the
+    # electricity meters (no import or export tariff).
     result = await open_step(hass, gas_entry, "tariff_source")
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"custom_meters": [DEMO_GAS_MPRN, "1900000000001"]}
-    )
-    assert result["errors"] == {"base": "no_custom_tariff"}
-    assert "1900000000001 (no import tariff)" in result["description_placeholders"]["details"]
+    field = next(k for k in result["data_schema"].schema if str(k) == "custom_meters")
+    options = result["data_schema"].schema[field].config["options"]
+    assert [o["value"] for o in options] == [DEMO_GAS_MPRN]
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"custom_meters": [DEMO_GAS_MPRN]}
     )

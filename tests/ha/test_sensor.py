@@ -178,10 +178,11 @@ async def test_entities_devices_and_values(
     assert (account.manufacturer, account.model) == ("Octopus Energy", "Account")
     for mpan, direction, _ in METERS:
         device = devices[f"{entry_id}_{mpan}"]
-        assert device.name == f"{direction.capitalize()} meter {mpan}"
+        # Found by searching "Octopus"; a physical meter, so not counted as a service.
+        assert device.name == f"Octopus {direction} meter {mpan}"
         assert device.model == f"Electricity {direction} meter"
         assert device.serial_number == DEMO_SERIAL
-        assert device.entry_type is dr.DeviceEntryType.SERVICE
+        assert device.entry_type is None
 
     # -- entities: unique ids, translation keys, devices, enabled by default ----------------
     entities = {
@@ -198,7 +199,9 @@ async def test_entities_devices_and_values(
                 expected_keys[f"{entry_id}_{mpan}_{key}"] = (f"{entry_id}_{mpan}", enabled)
     for mpan, _, _ in METERS:
         for key in (*RATE_KEYS, "data_until"):
-            expected_keys[f"{entry_id}_{mpan}_{key}"] = (f"{entry_id}_{mpan}", True)
+            # The next change's timestamp would write a logbook entry every half hour.
+            enabled = key != "next_rate_change"
+            expected_keys[f"{entry_id}_{mpan}_{key}"] = (f"{entry_id}_{mpan}", enabled)
     assert set(entities) == set(expected_keys)
     for unique_id, (device_key, enabled) in expected_keys.items():
         entity = entities[unique_id]
@@ -213,10 +216,20 @@ async def test_entities_devices_and_values(
         EntityCategory.DIAGNOSTIC
     )
 
+    # The next change's time is there for whoever enables it (the logbook test shows why not
+    # by default); enabled, it is checked below like the other rates.
+    for mpan, _, _ in METERS:
+        change_id = _meter_id(hass, config_entry, mpan, "next_rate_change")
+        entity_registry.async_update_entity(change_id, disabled_by=None)
+    assert await hass.config_entries.async_reload(entry_id)
+    await settle(hass)
+
     # -- names, units and device classes; period totals have no state class -----------------
     energy = hass.states.get("sensor.import_meter_1900000000001_energy_yesterday")
     assert energy is not None
-    assert energy.attributes["friendly_name"] == "Import meter 1900000000001 Energy yesterday"
+    assert (
+        energy.attributes["friendly_name"] == "Octopus import meter 1900000000001 Energy yesterday"
+    )
     assert energy.attributes["unit_of_measurement"] == "kWh"
     assert energy.attributes["device_class"] == "energy"
     cost = hass.states.get("sensor.import_meter_1900000000001_cost_yesterday")
@@ -225,7 +238,10 @@ async def test_entities_devices_and_values(
     assert cost.attributes["device_class"] == "monetary"
     revenue = hass.states.get("sensor.export_meter_1900000000002_revenue_this_month")
     assert revenue is not None
-    assert revenue.attributes["friendly_name"] == "Export meter 1900000000002 Revenue this month"
+    assert (
+        revenue.attributes["friendly_name"]
+        == "Octopus export meter 1900000000002 Revenue this month"
+    )
     net = hass.states.get("sensor.octopus_a_demo0001_net_cost_yesterday")
     assert net is not None
     assert net.attributes["friendly_name"] == "Octopus A-DEMO0001 Net cost yesterday"

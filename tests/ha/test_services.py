@@ -209,7 +209,7 @@ async def test_errors(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert text == "There is no data between 2025-11-20 and 2025-11-20"
     await _rejected(hass, "get_half_hour_profile", "no_data", start="2025-01-01", end="2025-01-31")
     text = await _rejected(hass, "get_summary", "entry_not_found", config_entry_id="nope")
-    assert text == "No Octopus Viz account with id nope"
+    assert text == "No Octopus Energy Viz account with id nope"
     await _rejected(
         hass, "refresh", "entry_not_found", config_entry_id="nope", **{"from": "2025-11-01"}
     )
@@ -228,7 +228,7 @@ async def test_errors(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     other = MockConfigEntry(domain=DOMAIN, title="Other", unique_id="other", data=entry_data())
     other.add_to_hass(hass)
     text = await _rejected(hass, "get_summary", "entry_not_loaded", config_entry_id=other.entry_id)
-    assert text == f"The Octopus Viz account {other.entry_id} is not loaded"
+    assert text == f"The Octopus Energy Viz account {other.entry_id} is not loaded"
     other.mock_state(hass, ConfigEntryState.LOADED)
     await _rejected(hass, "get_summary", "entry_required")
     await _rejected(hass, "get_half_hour_profile", "entry_required")
@@ -240,7 +240,7 @@ async def test_errors(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     # The services stay registered without any loaded account.
     assert await hass.config_entries.async_unload(entry.entry_id)
     text = await _rejected(hass, "get_summary", "no_entry")
-    assert text == "No Octopus Viz account is configured"
+    assert text == "No Octopus Energy Viz account is configured"
 
 
 async def test_refresh_rewrites_an_old_correction(

@@ -1,4 +1,9 @@
-"""Long-term statistics: exact day values, clock changes, switches, corrections, restarts."""
+"""Long-term statistics: exact day values, clock changes, switches, corrections, restarts.
+
+The tests marked `on_every_database` run on SQLite, MariaDB and PostgreSQL (throwaway servers,
+see tests/databases): what they check depends on how the recorder rewrites stored rows. The
+values of whole days on all three: test_recorder_databases.py (the backfill here is SQLite's).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from custom_components.octopus_viz.tariffs.keys import (
 )
 from fake_octopus import DEMO_EXPORT_MPAN, DEMO_IMPORT_MPAN, FakeOctopus
 
-from .conftest import entry_data, settle
+from .conftest import entry_data, on_every_database, settle
 from .stats_helpers import day_change, expected_day, hourly_rows, tariff_code_at
 
 IMPORT = f"{DOMAIN}:electricity_{DEMO_IMPORT_MPAN}_import"
@@ -86,6 +91,7 @@ async def test_backfill_values_of_known_days(hass: HomeAssistant, fake_api: Fake
         assert len(await hourly_rows(hass, IMPORT, start, end)) == hours
 
 
+@on_every_database
 async def test_correction_rewrites_only_from_that_hour(
     hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
 ) -> None:
@@ -132,6 +138,7 @@ async def test_idle_poll_rewrites_nothing(
     assert all(not v["rows_written"] for v in coordinator.last_update_summary.values())
 
 
+@on_every_database
 async def test_restart_in_the_middle_of_a_backfill(
     hass: HomeAssistant, fake_api: FakeOctopus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -163,6 +170,7 @@ async def test_restart_in_the_middle_of_a_backfill(
     assert rows[-1]["sum"] == pytest.approx(sum(snapshot.series.kwh), abs=1e-6)
 
 
+@on_every_database
 async def test_tariff_edit_reprices_without_requests(
     hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
 ) -> None:

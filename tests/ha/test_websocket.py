@@ -274,7 +274,7 @@ async def test_bad_input(
     error = await _error(ws, "heatmap", start="2020-01-01", end="2025-11-19")
     assert _brief(error) == ("invalid_format", "A period can span at most 1099 days")
     error = await _error(ws, "profile", entry_id="nope")
-    assert _brief(error) == ("not_found", "No Octopus Viz account with id nope")
+    assert _brief(error) == ("not_found", "No Octopus Energy Viz account with id nope")
     # Rejected by the command's schema.
     for fields in (
         {"period": "fortnight"},
@@ -289,7 +289,10 @@ async def test_bad_input(
     idle = MockConfigEntry(domain=DOMAIN, title="Idle", data=entry_data())
     idle.add_to_hass(hass)
     error = await _error(ws, "profile", entry_id=idle.entry_id)
-    assert _brief(error) == ("not_found", f"The Octopus Viz account {idle.entry_id} is not loaded")
+    assert _brief(error) == (
+        "not_found",
+        f"The Octopus Energy Viz account {idle.entry_id} is not loaded",
+    )
     idle.mock_state(hass, ConfigEntryState.LOADED)
     error = await _error(ws, "heatmap")
     assert error["code"] == "not_found"
@@ -302,7 +305,7 @@ async def test_bad_input(
     # The commands stay registered without any loaded account.
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     error = await _error(ws, "profile")
-    assert _brief(error) == ("not_found", "No Octopus Viz account is configured")
+    assert _brief(error) == ("not_found", "No Octopus Energy Viz account is configured")
     assert await _result(ws, "entries") == {"entries": []}
 
 

@@ -15,7 +15,7 @@ Conventions, stated once:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +29,7 @@ from ..api.local_time import (
     day_number,
     epoch_seconds,
 )
+from ..tariffs.money import to_decimal
 from .periods import iter_dates, period_bounds
 from .series import ZERO, HalfHourSeries, Window
 
@@ -122,7 +123,7 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Heatmap[T: (float, Decimal)]:
+class Heatmap[T: (float, int, Decimal)]:
     """Days x 48 slots of a period (every date of the period, in order).
 
     `cells[d][s]` is the sum of the half-hours of date `dates[d]` in slot `s` (two on the
@@ -276,12 +277,28 @@ def value_heatmap(
     first, days = _day_span(start_date, end_date)
     plus_w = series.window(first, days)
     minus_w = minus.window(first, days) if minus is not None else None
-    return _heatmap(
+    scale = max(plus_w.scale, minus_w.scale if minus_w is not None else 0)
+    plus_w = plus_w.at_scale(scale)
+    minus_w = minus_w.at_scale(scale) if minus_w is not None else None
+    units = _heatmap(
         start_date,
         end_date,
         plus_w.value,
         plus_w.priced,
         (minus_w.value, minus_w.priced) if minus_w is not None else None,
+    )
+
+    # Decimals only here, at the edge, for the cells shown.
+    def money(value: int | None) -> Decimal | None:
+        return None if value is None else to_decimal(value, scale)
+
+    return Heatmap(
+        start_date=start_date,
+        end_date=end_date,
+        dates=units.dates,
+        cells=tuple(tuple(map(money, row)) for row in units.cells),
+        minimum=money(units.minimum),
+        maximum=money(units.maximum),
     )
 
 
@@ -300,22 +317,22 @@ def _day_span(start_date: date, end_date: date) -> tuple[int, int]:
 
 def _column(window: Window, slot: int) -> tuple[float, Decimal, int, int, list[int]]:
     """Sums of one slot over a window: kWh, money, readings, priced, per-day reading counts."""
-    counts = window.count[slot::SLOTS_PER_DAY]
+    counts = list(window.count[slot::SLOTS_PER_DAY])
     return (
         math.fsum(window.kwh[slot::SLOTS_PER_DAY]),
-        sum(window.value[slot::SLOTS_PER_DAY], ZERO),
+        to_decimal(sum(window.value[slot::SLOTS_PER_DAY]), window.scale),
         sum(counts),
         sum(window.priced[slot::SLOTS_PER_DAY]),
         counts,
     )
 
 
-def _heatmap[T: (float, Decimal)](
+def _heatmap[T: (float, int)](
     start_date: date,
     end_date: date,
-    values: list[T],
-    counts: list[int],
-    minus: tuple[list[T], list[int]] | None,
+    values: Sequence[T],
+    counts: Sequence[int],
+    minus: tuple[Sequence[T], Sequence[int]] | None,
 ) -> Heatmap[T]:
     """Cells from flat day-major grids; a cell is None where its count (on both sides) is 0."""
     if minus is not None:

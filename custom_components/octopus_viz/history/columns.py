@@ -6,6 +6,7 @@ only the Home Assistant glue for itself. No Home Assistant import here.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,35 +15,78 @@ from decimal import Decimal
 
 from ..api.local_time import HALF_HOUR_SECONDS
 from ..api.models import HalfHourReadings
+from ..tariffs.money import MoneyColumn, concat
 
 HOUR_SECONDS = 2 * HALF_HOUR_SECONDS
 
-# Prices half-hours given their starts (UTC epoch seconds) and kWh; None = unpriced.
-type PriceFn = Callable[[Sequence[int], Sequence[float]], list[Decimal | None]]
+# Prices half-hours given their starts (UTC epoch seconds) and kWh. A MoneyColumn (exact
+# integers) is what the cache keeps; Decimals (None = unpriced) are accepted and converted.
+type PriceFn = Callable[[Sequence[int], Sequence[float]], MoneyColumn | Sequence[Decimal | None]]
 type StandingFn = Callable[[date], Decimal | None]
 
 
-@dataclass(slots=True)
 class Columns:
-    """One meter's half-hours as parallel columns, sorted by start (UTC epoch seconds)."""
+    """One meter's half-hours as parallel typed columns, sorted by start: starts (UTC epoch
+    seconds, int64), kWh (float64) and money (exact integers, see tariffs.money).
 
-    starts: list[int]
-    kwh: list[float]
-    values: list[Decimal | None]
+    No Python object per half-hour: three years of import and export are a few MB that the
+    garbage collector never walks. `values` gives Decimals for the edges that want them.
+    """
+
+    __slots__ = ("kwh", "money", "starts")
+
+    def __init__(
+        self,
+        starts: Sequence[int],
+        kwh: Sequence[float],
+        money: MoneyColumn | Sequence[Decimal | None],
+    ) -> None:
+        """Wrap (or convert to) typed columns of the same length."""
+        self.starts = starts if isinstance(starts, array) else array("q", starts)
+        self.kwh = kwh if isinstance(kwh, array) else array("d", kwh)
+        self.money = money if isinstance(money, MoneyColumn) else MoneyColumn.from_decimals(money)
+        if not len(self.starts) == len(self.kwh) == len(self.money):
+            raise ValueError("columns differ in length")
 
     @classmethod
     def empty(cls) -> Columns:
         """No data yet."""
-        return cls([], [], [])
+        return cls(array("q"), array("d"), MoneyColumn.empty())
 
     def __len__(self) -> int:
         """Number of half-hours."""
         return len(self.starts)
 
+    def __eq__(self, other: object) -> bool:
+        """Same half-hours, energies and money."""
+        if not isinstance(other, Columns):
+            return NotImplemented
+        return (self.starts, self.kwh, self.money) == (other.starts, other.kwh, other.money)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        """Size, for test failures."""
+        return f"Columns({len(self)} half-hours)"
+
+    @property
+    def values(self) -> list[Decimal | None]:
+        """Money of each half-hour as Decimals (an edge: one object per half-hour)."""
+        return self.money.decimals()
+
     @property
     def last_start(self) -> int | None:
         """Start of the newest half-hour."""
         return self.starts[-1] if self.starts else None
+
+    def pick(self, indexes: Sequence[int]) -> Columns:
+        """The half-hours at the given indexes (ascending)."""
+        starts, kwh = self.starts, self.kwh
+        return Columns(
+            array("q", [starts[i] for i in indexes]),
+            array("d", [kwh[i] for i in indexes]),
+            self.money.pick(indexes),
+        )
 
 
 @dataclass(slots=True)
@@ -57,8 +101,11 @@ class Hourly:
         return len(self.hours)
 
 
-def _priced(price: PriceFn | None, starts: list[int], kwh: list[float]) -> list[Decimal | None]:
-    return price(starts, kwh) if price is not None else [None] * len(starts)
+def _priced(price: PriceFn | None, starts: Sequence[int], kwh: Sequence[float]) -> MoneyColumn:
+    if price is None:
+        return MoneyColumn.unpriced(len(starts))
+    money = price(starts, kwh)
+    return money if isinstance(money, MoneyColumn) else MoneyColumn.from_decimals(money)
 
 
 def merge(
@@ -75,56 +122,76 @@ def merge(
     if not starts:
         return columns, None, Columns.empty()
     if not columns.starts or starts[0] > columns.starts[-1]:
-        values = _priced(price, starts, kwh)
-        merged = Columns(columns.starts + starts, columns.kwh + kwh, columns.values + values)
-        return merged, len(columns.starts), Columns(starts, kwh, values)
+        new = Columns(starts, kwh, _priced(price, starts, kwh))
+        merged = Columns(
+            columns.starts + new.starts, columns.kwh + new.kwh, concat([columns.money, new.money])
+        )
+        return merged, len(columns.starts), new
     cut = bisect_left(columns.starts, starts[0])
-    # Everything before `cut` is untouched; only the tail is rebuilt.
-    old = zip(columns.kwh[cut:], columns.values[cut:], strict=True)
-    tail = dict(zip(columns.starts[cut:], old, strict=True))
+    # Everything before `cut` is untouched; only the tail is rebuilt (a re-fetch window).
+    tail = {start: offset for offset, start in enumerate(columns.starts[cut:], cut)}
+    old_kwh = columns.kwh
     changed_starts: list[int] = []
     changed_kwh: list[float] = []
     for start, energy in zip(starts, kwh, strict=True):
-        if (kept := tail.get(start)) is None or kept[0] != energy:
+        if (kept := tail.get(start)) is None or old_kwh[kept] != energy:
             changed_starts.append(start)
             changed_kwh.append(energy)
     if not changed_starts:
         return columns, None, Columns.empty()
-    values = _priced(price, changed_starts, changed_kwh)
-    for start, energy, value in zip(changed_starts, changed_kwh, values, strict=True):
-        tail[start] = (energy, value)
-    ordered = sorted(tail.items())
+    changed = Columns(changed_starts, changed_kwh, _priced(price, changed_starts, changed_kwh))
+    # Both the old rows and the changed ones, then the tail's rows picked by start: the old
+    # row's index, or (replacing it) the changed row's, after the old ones.
+    both = Columns(
+        columns.starts + changed.starts,
+        columns.kwh + changed.kwh,
+        concat([columns.money, changed.money]),
+    )
+    size = len(columns)
+    tail.update((start, size + i) for i, start in enumerate(changed_starts))
+    picked = both.pick([tail[start] for start in sorted(tail)])
     merged = Columns(
-        columns.starts[:cut] + [s for s, _ in ordered],
-        columns.kwh[:cut] + [v[0] for _, v in ordered],
-        columns.values[:cut] + [v[1] for _, v in ordered],
+        columns.starts[:cut] + picked.starts,
+        columns.kwh[:cut] + picked.kwh,
+        concat([both.money.slice(0, cut), picked.money]),
     )
     first = bisect_left(merged.starts, changed_starts[0])
-    return merged, first, Columns(changed_starts, changed_kwh, values)
+    return merged, first, changed
 
 
 def reprice(
     columns: Columns, price: PriceFn, begin: int = 0
-) -> tuple[Columns, int | None, dict[int, Decimal | None]]:
+) -> tuple[Columns, int | None, Columns]:
     """Price the half-hours from index `begin` again.
 
     Returns the new columns, the index of the first price that differs from the stored one
-    (what lets a tariff edit rewrite statistics only from the first affected hour) and every
-    changed price by start, to persist.
+    (what lets a tariff edit rewrite statistics only from the first affected hour) and the
+    changed half-hours with their new prices, to persist.
     """
     if begin >= len(columns):
-        return columns, None, {}
+        return columns, None, Columns.empty()
     starts = columns.starts
-    values = price(starts[begin:], columns.kwh[begin:])
-    changed = {
-        starts[begin + offset]: new
-        for offset, (old, new) in enumerate(zip(columns.values[begin:], values, strict=True))
-        if old != new
-    }
-    if not changed:
-        return columns, None, {}
-    first = bisect_left(starts, next(iter(changed)))
-    return Columns(starts, columns.kwh, columns.values[:begin] + values), first, changed
+    new = _priced(price, starts[begin:], columns.kwh[begin:])
+    old = columns.money.slice(begin)
+    scale = max(new.scale, old.scale)
+    new_units, old_units = new.at_scale(scale).units, old.at_scale(scale).units
+    if new_units == old_units and new.priced == old.priced:  # compared in C
+        return columns, None, Columns.empty()
+    differ = [
+        offset
+        for offset, (a, b, pa, pb) in enumerate(
+            zip(old_units, new_units, old.priced, new.priced, strict=True)
+        )
+        if a != b or pa != pb
+    ]
+    if not differ:
+        return columns, None, Columns.empty()
+    repriced = Columns(starts, columns.kwh, concat([columns.money.slice(0, begin), new]))
+    if len(differ) == len(new):  # a new tariff: every price changed
+        changed = Columns(starts[begin:], columns.kwh[begin:], new)
+    else:
+        changed = repriced.pick([begin + offset for offset in differ])
+    return repriced, begin + differ[0], changed
 
 
 def hour_floor(epoch: int) -> int:
@@ -134,7 +201,8 @@ def hour_floor(epoch: int) -> int:
 
 def hourly_energy(columns: Columns, first: int) -> Hourly:
     """kWh per UTC hour for the hours from the one containing index `first` on."""
-    return _hourly(columns.starts, columns.kwh, first)
+    sums = _hourly(columns.starts, columns.kwh, first)
+    return Hourly(sums.hours, sums.values)
 
 
 def hourly_money(
@@ -145,24 +213,25 @@ def hourly_money(
 ) -> Hourly:
     """Money per UTC hour (unpriced half-hours add nothing; they are reported elsewhere).
 
-    With `standing` and `local_day`, each local day's standing charge is added to the hour in
+    Each hour is summed exactly in integers, then made a float (the statistics' rows). With
+    `standing` and `local_day`, each local day's standing charge is added to the hour in
     which that day starts (`local_day(hour_start)` returns the date starting in that hour).
     """
-    priced = [float(v) if v is not None else 0.0 for v in columns.values]
-    hourly = _hourly(columns.starts, priced, first)
-    if standing is None or local_day is None:
-        return hourly
-    values = hourly.values
-    for index, hour in enumerate(hourly.hours):
-        day = local_day(hour)
-        charge = standing(day) if day is not None else None
-        if charge is not None:
-            values[index] += float(charge)
-    return hourly
+    money = columns.money
+    hourly = _hourly(columns.starts, money.units, first)
+    divisor = 10**money.scale
+    values = [units / divisor for units in hourly.values]
+    if standing is not None and local_day is not None:
+        for index, hour in enumerate(hourly.hours):
+            day = local_day(hour)
+            charge = standing(day) if day is not None else None
+            if charge is not None:
+                values[index] += float(charge)
+    return Hourly(hourly.hours, values)
 
 
-def _hourly(starts: Sequence[int], values: Sequence[float], first: int) -> Hourly:
-    out = Hourly([], [])
+def _hourly[T: (int, float)](starts: Sequence[int], values: Sequence[T], first: int) -> _Sums[T]:
+    out = _Sums[T]([], [])
     if first >= len(starts):
         return out
     # Start at the first half-hour of the hour containing `first`, so that hour is whole.
@@ -178,6 +247,12 @@ def _hourly(starts: Sequence[int], values: Sequence[float], first: int) -> Hourl
         else:
             totals[-1] += value
     return out
+
+
+@dataclass(slots=True)
+class _Sums[T: (int, float)]:
+    hours: list[int]
+    values: list[T]
 
 
 def first_index_at_or_after(columns: Columns, epoch: int) -> int:

@@ -1,7 +1,7 @@
 """What the cached half-hours of a period would have cost on other tariffs.
 
 Pure Python. "As if you had been on it": the same metered half-hours, each priced by the pricing
-engine (`tariffs.pricing.price_epochs`) with the candidate's rates in force at that half-hour
+engine (`tariffs.pricing.price_money`) with the candidate's rates in force at that half-hour
 (Agile's half-hourly rows, bands in UK local time, fixed and variable rates with their changes,
 Tracker's daily rates), plus the standing charge of every local day with import readings. The
 actual cost is the cached prices of the same half-hours (priced by the same engine), so the
@@ -9,7 +9,8 @@ difference is like for like.
 
 A half-hour a candidate has no rate for (not on sale yet, rates not published) is never priced
 at zero: its local day is reported in `uncovered_days`, and the totals leave it out. Money is
-exact (Decimal sums in an unbounded context); nothing is rounded here.
+exact (integer money columns summed in integers, totals as Decimals in an unbounded context);
+nothing is rounded here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 
 from ..api.local_time import date_of_day_number, local_midnight, local_position
 from ..tariffs.candidates import ACTUAL, Candidate, PriceOption, pair_options
-from ..tariffs.pricing import price_epochs
+from ..tariffs.money import MoneyColumn, to_decimal
+from ..tariffs.pricing import price_money
 from ..tariffs.timeline import Timeline
 from .periods import period_bounds
 from .queries import QueryError
@@ -39,7 +41,7 @@ class Usage:
 
     stamps: Sequence[int]
     kwh: Sequence[float]
-    values: Sequence[Decimal | None]  # the actual prices
+    money: MoneyColumn  # the actual prices
     days: tuple[tuple[date, int, int], ...]
     months: tuple[tuple[str, int, int], ...]
 
@@ -47,7 +49,7 @@ class Usage:
     def of(cls, series: HalfHourSeries | None, start: date, end: date) -> Usage:
         """The half-hours of local days start..end inclusive (none without a series)."""
         if series is None:
-            return cls(stamps=(), kwh=(), values=(), days=(), months=())
+            return cls(stamps=(), kwh=(), money=MoneyColumn.empty(), days=(), months=())
         first, last = period_bounds(start, end)
         lo, hi = series.index_range(int(first.timestamp()), int(last.timestamp()))
         stamps = series.epochs[lo:hi]
@@ -71,7 +73,7 @@ class Usage:
         return cls(
             stamps=stamps,
             kwh=series.kwh[lo:hi],
-            values=series.values[lo:hi],
+            money=series.money.slice(lo, hi),
             days=tuple(days),
             months=tuple(months),
         )
@@ -88,16 +90,17 @@ class SideCost:
     count: int  # half-hours in the period
 
 
-type CostsFn = Callable[[int, int], Sequence[Decimal | None]]
+type CostsFn = Callable[[int, int], MoneyColumn]
 
 
 def side_cost(usage: Usage, costs: CostsFn, standing: StandingFn | None) -> SideCost:
     """Sums of one direction's costs, with each day's standing charge.
 
-    `costs(lo, hi)` gives the money of half-hours lo..hi-1 of `usage`; it is asked one month
-    at a time, so pricing a year never holds a Decimal per half-hour: a year of a dozen
-    candidates would otherwise leave a quarter of a million objects for Python's garbage
-    collector to walk (a full collection stops the event loop too).
+    `costs(lo, hi)` gives the money of half-hours lo..hi-1 of `usage` as an exact integer
+    column; it is asked one month at a time and summed in integers (unpriced half-hours hold
+    0), so pricing a year never makes a Decimal per half-hour: a year of a dozen candidates
+    would otherwise leave a quarter of a million objects for Python's garbage collector to
+    walk (a full collection stops the event loop too).
     """
     months: dict[str, Decimal] = {}
     charges: dict[str, Decimal] = {}
@@ -108,15 +111,16 @@ def side_cost(usage: Usage, costs: CostsFn, standing: StandingFn | None) -> Side
     with localcontext(_EXACT):
         for key, lo, hi in usage.months:
             part = costs(lo, hi)
-            known = [cost for cost in part if cost is not None]
-            priced += len(known)
-            months[key] = sum(known, ZERO)
+            mask = part.priced
+            known = sum(mask)
+            priced += known
+            months[key] = to_decimal(part.total(), part.scale)
             last_day = first_day
             while last_day < len(days) and days[last_day][2] <= hi:
                 last_day += 1
-            if len(known) < len(part):
+            if known < len(part):
                 for day, day_lo, day_hi in days[first_day:last_day]:
-                    if None in part[day_lo - lo : day_hi - lo]:
+                    if 0 in mask[day_lo - lo : day_hi - lo]:
                         uncovered.add(day)
             first_day = last_day
         if standing is not None:
@@ -138,8 +142,8 @@ def side_cost(usage: Usage, costs: CostsFn, standing: StandingFn | None) -> Side
 
 def actual_cost(usage: Usage, standing: StandingFn | None) -> SideCost:
     """The cached (actual) prices of the usage."""
-    values = usage.values
-    return side_cost(usage, lambda lo, hi: values[lo:hi], standing)
+    money = usage.money
+    return side_cost(usage, money.slice, standing)
 
 
 def standing_of(timeline: Timeline) -> StandingFn:
@@ -167,8 +171,8 @@ def option_cost(usage: Usage, option: PriceOption, *, with_standing: bool) -> Si
         return None
     stamps, kwh = usage.stamps, usage.kwh
 
-    def costs(lo: int, hi: int) -> Sequence[Decimal | None]:
-        return price_epochs(timeline, stamps[lo:hi], kwh[lo:hi])
+    def costs(lo: int, hi: int) -> MoneyColumn:
+        return price_money(timeline, stamps[lo:hi], kwh[lo:hi])[0]
 
     return side_cost(usage, costs, standing_of(timeline) if with_standing else None)
 

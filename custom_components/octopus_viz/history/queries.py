@@ -7,12 +7,14 @@ Results are JSON-ready dicts; money is rounded only here, where it is shown.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from ..api.models import Direction, Fuel
+from ..tariffs.money import MoneyColumn, int_column
 from . import aggregation
 from .jsonable import to_json
 from .periods import PeriodKind, period_dates
@@ -88,19 +90,31 @@ def combined(
         return None
     if len(chosen) == 1:
         return chosen[0]
+    scale = max(series.money.scale for series in chosen)
     kwh: dict[int, float] = {}
-    value: dict[int, Decimal | None] = {}
+    units: dict[int, int | None] = {}
     for series in chosen:
-        for epoch, k, v in zip(series.epochs, series.kwh, series.values, strict=True):
+        money = series.money.at_scale(scale)
+        for epoch, k, u, priced in zip(
+            series.epochs, series.kwh, money.units, money.priced, strict=True
+        ):
             kwh[epoch] = kwh.get(epoch, 0.0) + k
-            if epoch in value:
-                previous = value[epoch]
+            value = u if priced else None
+            if epoch in units:
+                previous = units[epoch]
                 # One unpriced part leaves the sum unpriced rather than silently too low.
-                value[epoch] = None if previous is None or v is None else previous + v
+                units[epoch] = None if previous is None or value is None else previous + value
             else:
-                value[epoch] = v
+                units[epoch] = value
     epochs = sorted(kwh)
-    return HalfHourSeries(epochs, [kwh[e] for e in epochs], [value[e] for e in epochs])
+    summed = [units[e] for e in epochs]
+    return HalfHourSeries(
+        epochs,
+        [kwh[e] for e in epochs],
+        MoneyColumn(
+            int_column([u or 0 for u in summed]), array("B", [u is not None for u in summed]), scale
+        ),
+    )
 
 
 def standing_for(

@@ -1,15 +1,17 @@
 """An immutable, indexed series of half-hours of one meter, built once and queried often.
 
 Pure Python, no Home Assistant import. Input is three parallel columns sorted by start: the
-start (aware, on :00/:30), the energy (kWh float) and the money (`Decimal`, cost for an import
-meter, revenue for an export meter; None when the half-hour could not be priced).
+start (aware, on :00/:30), the energy (kWh float) and the money (exact integers in a
+`MoneyColumn`, or Decimals converted to one: cost for an import meter, revenue for an export
+meter; unpriced when the half-hour could not be priced).
 
-Building precomputes what the queries in aggregation.py need so that each is a bisect plus sums
-over slices run in C:
-- per reading: Unix seconds (for bisect), local day number, priced money with 0 for unpriced,
-  and a running count of unpriced half-hours;
+Every column is a typed array (int64, float64, bytes): no Python object per half-hour, so
+years of history add nothing for the garbage collector to walk. Building precomputes what the
+queries in aggregation.py need so that each is a bisect plus sums over slices run in C:
+- per reading: Unix seconds (for bisect), local day number, money units (0 when unpriced) and
+  a priced mask;
 - a dense grid of local days x 48 local slots over the days the series spans, each cell holding
-  the kWh, the priced money and the number of (priced) readings that fell in it. The October
+  the kWh, the money units and the number of (priced) readings that fell in it. The October
   repeated hour lands twice in slots 2 and 3, which is the required folding.
 
 Updates rebuild: `merged` returns a new series. A full build of three years (52,560 rows) takes
@@ -19,9 +21,10 @@ incremental patching.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 import math
@@ -35,6 +38,7 @@ from ..api.local_time import (
     utc_from_epoch,
 )
 from ..api.models import Reading
+from ..tariffs.money import MONEY_SCALE, MoneyColumn, concat, int_column, rescaled, to_decimal
 
 ZERO = Decimal(0)
 
@@ -43,15 +47,24 @@ ZERO = Decimal(0)
 class Window:
     """Grid cells of a run of local days, padded with empty cells outside the series.
 
-    Flat lists of `days * 48` cells, day-major: cell `d * 48 + slot`.
+    Flat columns of `days * 48` cells, day-major: cell `d * 48 + slot`. Money is in integer
+    units of 10**-scale (tariffs.money).
     """
 
     first_day: int
     days: int
-    kwh: list[float]
-    value: list[Decimal]
-    count: list[int]
-    priced: list[int]
+    kwh: Sequence[float]
+    value: Sequence[int]
+    count: Sequence[int]
+    priced: Sequence[int]
+    scale: int = MONEY_SCALE
+
+    def at_scale(self, scale: int) -> Window:
+        """The same cells with money at a larger scale."""
+        if scale == self.scale:
+            return self
+        value = rescaled(int_column(self.value), self.scale, scale)
+        return replace(self, value=value, scale=scale)
 
 
 class HalfHourSeries:
@@ -59,7 +72,6 @@ class HalfHourSeries:
 
     __slots__ = (
         "_day0",
-        "_days",
         "_epochs",
         "_g_count",
         "_g_kwh",
@@ -67,34 +79,34 @@ class HalfHourSeries:
         "_g_value",
         "_kwh",
         "_local_days",
+        "_money",
         "_ndays",
-        "_priced",
-        "_unpriced_before",
-        "_values",
     )
 
     def __init__(
-        self, epochs: Sequence[int], kwh: Sequence[float], values: Sequence[Decimal | None]
+        self,
+        epochs: Sequence[int],
+        kwh: Sequence[float],
+        values: MoneyColumn | Sequence[Decimal | None],
     ) -> None:
-        """Build from Unix seconds (sorted, unique, on half-hours); prefer the factories."""
+        """Build from Unix seconds (sorted, unique, on half-hours); prefer the factories.
+
+        Money is a MoneyColumn (exact integers) or Decimals (None = unpriced), converted.
+        """
         if not len(epochs) == len(kwh) == len(values):
             raise ValueError("columns differ in length")
-        self._epochs = tuple(epochs)
-        self._kwh = tuple(float(k) for k in kwh)
-        self._values = tuple(values)
-        self._priced = tuple(ZERO if v is None else v for v in self._values)
-        unpriced_before = [0]
-        running = 0
-        for value in self._values:
-            running += value is None
-            unpriced_before.append(running)
-        self._unpriced_before = tuple(unpriced_before)
+        # Typed columns: no object per half-hour (arrays given are shared, never changed).
+        self._epochs = epochs if isinstance(epochs, array) else array("q", epochs)
+        self._kwh = kwh if isinstance(kwh, array) else array("d", map(float, kwh))
+        self._money = (
+            values if isinstance(values, MoneyColumn) else MoneyColumn.from_decimals(values)
+        )
         self._build_local_index()
 
     def _build_local_index(self) -> None:
         """Local day and slot of every reading, then the day x slot grid."""
-        days: list[int] = []
-        slots: list[int] = []
+        days = array("i")
+        slots = array("b")
         current_utc_day = None
         offsets: tuple[int, ...] = ()
         # Inlined `periods.local_position`: this loop is most of the build time.
@@ -108,26 +120,29 @@ class HalfHourSeries:
             )
             days.append(local_day)
             slots.append(local_in_day // HALF_HOUR_SECONDS)
-        self._local_days = tuple(days)
+        self._local_days = days
         self._day0 = days[0] if days else 0
         self._ndays = days[-1] - self._day0 + 1 if days else 0
         cells = self._ndays * SLOTS_PER_DAY
+        # Lists while summing (faster to index than arrays), typed columns once done.
         g_kwh = [0.0] * cells
-        g_value = [ZERO] * cells
+        g_value = [0] * cells
         g_count = [0] * cells
         g_priced = [0] * cells
         base = self._day0 * SLOTS_PER_DAY
-        for day, slot, kwh, value in zip(days, slots, self._kwh, self._values, strict=True):
+        money = self._money
+        for day, slot, kwh, units, priced in zip(
+            days, slots, self._kwh, money.units, money.priced, strict=True
+        ):
             cell = day * SLOTS_PER_DAY + slot - base
             g_kwh[cell] += kwh
             g_count[cell] += 1
-            if value is not None:
-                # The first price of a cell is shared, not added to zero: a new Decimal per
-                # cell would be another object for the garbage collector to walk, forever.
-                g_value[cell] = value if not g_priced[cell] else g_value[cell] + value
-                g_priced[cell] += 1
-        self._g_kwh, self._g_value = g_kwh, g_value
-        self._g_count, self._g_priced = g_count, g_priced
+            g_value[cell] += units  # 0 when unpriced
+            g_priced[cell] += priced
+        self._g_kwh = array("d", g_kwh)
+        self._g_value = int_column(g_value)
+        self._g_count = array("B", g_count)
+        self._g_priced = array("B", g_priced)
 
     @classmethod
     def from_columns(
@@ -169,7 +184,7 @@ class HalfHourSeries:
     @classmethod
     def empty(cls) -> HalfHourSeries:
         """A series without readings."""
-        return cls((), (), ())
+        return cls(array("q"), array("d"), MoneyColumn.empty())
 
     def merged(self, other: HalfHourSeries) -> HalfHourSeries:
         """A new series with `other`'s half-hours added, replacing those with the same start.
@@ -182,12 +197,18 @@ class HalfHourSeries:
             return HalfHourSeries(
                 self._epochs + other._epochs,
                 self._kwh + other._kwh,
-                self._values + other._values,
+                concat([self._money, other._money]),
             )
-        rows = dict(zip(self._epochs, zip(self._kwh, self._values, strict=True), strict=True))
-        rows.update(zip(other._epochs, zip(other._kwh, other._values, strict=True), strict=True))
-        ordered = sorted(rows)
-        return HalfHourSeries(ordered, [rows[e][0] for e in ordered], [rows[e][1] for e in ordered])
+        size = len(self)
+        rows = {epoch: index for index, epoch in enumerate(self._epochs)}
+        rows.update((epoch, size + index) for index, epoch in enumerate(other._epochs))
+        order = [rows[epoch] for epoch in sorted(rows)]
+        kwh = self._kwh + other._kwh
+        return HalfHourSeries(
+            array("q", sorted(rows)),
+            array("d", [kwh[i] for i in order]),
+            concat([self._money, other._money]).pick(order),
+        )
 
     def __len__(self) -> int:
         """Number of half-hours."""
@@ -203,19 +224,24 @@ class HalfHourSeries:
         )
 
     @property
-    def epochs(self) -> tuple[int, ...]:
+    def epochs(self) -> Sequence[int]:
         """Unix seconds of each start."""
         return self._epochs
 
     @property
-    def kwh(self) -> tuple[float, ...]:
+    def kwh(self) -> Sequence[float]:
         """Energy of each half-hour."""
         return self._kwh
 
     @property
     def values(self) -> tuple[Decimal | None, ...]:
-        """Money of each half-hour (None = unpriced)."""
-        return self._values
+        """Money of each half-hour (None = unpriced), as Decimals (an edge)."""
+        return tuple(self._money.decimals())
+
+    @property
+    def money(self) -> MoneyColumn:
+        """Money of each half-hour as exact integers."""
+        return self._money
 
     @property
     def first_day(self) -> date | None:
@@ -252,11 +278,11 @@ class HalfHourSeries:
 
     def value_sum(self, lo: int, hi: int) -> Decimal:
         """Money of the priced half-hours among lo..hi-1."""
-        return sum(self._priced[lo:hi], ZERO)
+        return to_decimal(self._money.total(lo, hi), self._money.scale)
 
     def unpriced_count(self, lo: int, hi: int) -> int:
         """How many of half-hours lo..hi-1 are unpriced."""
-        return self._unpriced_before[hi] - self._unpriced_before[lo]
+        return self._money.unpriced_count(lo, hi)
 
     def window(self, first_day: int, days: int) -> Window:
         """Grid cells of `days` local days from day number `first_day`, empty outside data."""
@@ -271,21 +297,22 @@ class HalfHourSeries:
             pad_before = overlap_lo - first_day
             pad_after = first_day + days - overlap_hi
 
-        def cut[T](grid: list[T], empty: T) -> list[T]:
+        def cut[T](grid: Sequence[T], empty: T) -> Sequence[T]:
             inside = grid[lo * SLOTS_PER_DAY : hi * SLOTS_PER_DAY]
             if not pad_before and not pad_after:
                 return inside
-            return (
-                [empty] * (pad_before * SLOTS_PER_DAY)
-                + inside
-                + [empty] * (pad_after * SLOTS_PER_DAY)
-            )
+            return [
+                *([empty] * (pad_before * SLOTS_PER_DAY)),
+                *inside,
+                *([empty] * (pad_after * SLOTS_PER_DAY)),
+            ]
 
         return Window(
             first_day=first_day,
             days=days,
             kwh=cut(self._g_kwh, 0.0),
-            value=cut(self._g_value, ZERO),
+            value=cut(self._g_value, 0),
             count=cut(self._g_count, 0),
             priced=cut(self._g_priced, 0),
+            scale=self._money.scale,
         )

@@ -20,8 +20,8 @@ def unpriced_runs(columns: Columns) -> list[tuple[datetime, datetime]]:
     runs: list[tuple[datetime, datetime]] = []
     run_start: int | None = None
     previous_end = 0
-    for start, value in zip(columns.starts, columns.values, strict=True):
-        if value is None:
+    for start, priced in zip(columns.starts, columns.money.priced, strict=True):
+        if not priced:
             if run_start is None or start != previous_end:
                 if run_start is not None:
                     runs.append((_utc(run_start), _utc(previous_end)))

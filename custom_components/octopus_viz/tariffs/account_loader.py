@@ -28,12 +28,13 @@ from ..api.models import Agreement, Direction, Fuel, Product, RateRow, rate_row
 from ..api.parsing import decimal_field
 from .model import Tariff, TariffCode, parse_tariff_code
 from .octopus_rows import build_api_tariff
+from .rate_rows import RateRows
 from .rates import NEG_INF, POS_INF, from_epoch, to_epoch
 from .timeline import Timeline
 
 _LOGGER = logging.getLogger(__name__)
 
-STORE_VERSION: Final = 1
+STORE_VERSION: Final = 2  # 2: rows as columns; 1 (rows as lists) is still read
 DEFAULT_LOOKAHEAD: Final = timedelta(days=2)
 DEFAULT_REFRESH_INTERVAL: Final = timedelta(minutes=30)
 
@@ -81,20 +82,19 @@ class TariffLoad:
     failures: tuple[AgreementFailure, ...] = ()
 
 
-def _key(row: RateRow) -> tuple[int, str | None]:
-    """A row's identity: a re-published row (same start and payment method) replaces it."""
-    _exc, _inc, start, _end, method = row
-    return (NEG_INF if start is None else start, method)
-
-
 class _RowSeries:
     """Rows fetched for one tariff code and rate kind, and the spans they cover."""
 
-    __slots__ = ("covered", "fetched_at", "rows", "version")
+    __slots__ = ("_columns", "_pending", "covered", "fetched_at", "version")
 
     def __init__(self) -> None:
         self.covered: list[tuple[int, int]] = []  # merged, sorted epoch-second spans
-        self.rows: dict[tuple[int, str | None], RateRow] = {}
+        # A re-published row (same start and payment method) replaces the stored one.
+        self._columns = RateRows()
+        # Fetched pages wait here: merging years of rows is CPU work, done where the rows
+        # are next needed (`rows`: building the timeline or storing, both in the executor)
+        # rather than in the event loop that fetched them.
+        self._pending: list[Sequence[RateRow]] = []
         self.fetched_at: int | None = None
         self.version = 0
 
@@ -116,8 +116,8 @@ class _RowSeries:
 
     def merge(self, rows: Sequence[RateRow], span: tuple[int, int], fetched_at: int) -> None:
         """Add fetched rows (a re-published row replaces its stored version) and the span."""
-        for row in rows:
-            self.rows[_key(row)] = row
+        if rows:
+            self._pending.append(rows)
         if span[0] < span[1]:
             spans = sorted([*self.covered, span])
             merged: list[tuple[int, int]] = [spans[0]]
@@ -130,12 +130,20 @@ class _RowSeries:
         self.fetched_at = fetched_at
         self.version += 1
 
+    @property
+    def rows(self) -> RateRows:
+        """The rows fetched so far (merging those still pending)."""
+        pending, self._pending = self._pending, []
+        for rows in pending:
+            self._columns.merge(rows)
+        return self._columns
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "covered": [list(span) for span in self.covered],
             "fetched_at": self.fetched_at,
-            # Rows are tuples of atoms, written as JSON arrays: nothing to convert.
-            "rows": list(self.rows.values()),
+            # Columns of numbers: a few JSON lists, not a list per row.
+            "columns": self.rows.as_dict(),
         }
 
     @classmethod
@@ -144,17 +152,22 @@ class _RowSeries:
         series.covered = [(int(s), int(e)) for s, e in data["covered"]]
         fetched_at = data.get("fetched_at")
         series.fetched_at = None if fetched_at is None else int(fetched_at)
+        if "columns" in data:
+            series._columns = RateRows.from_dict(data["columns"])
+            return series
+        rows: list[RateRow] = []  # store version 1: one list per row
         for exc, inc, start, end, method in data["rows"]:
-            for text in (exc, inc):
-                decimal_field(text, "stored rate")  # BadRowError (a ValueError) if no number
-            row = rate_row(
-                exc_vat=str(exc),
-                inc_vat=str(inc),
-                start=None if start is None else int(start),
-                end=None if end is None else int(end),
-                payment_method=method,
+            # decimal_field: BadRowError (a ValueError) for what is not a number.
+            rows.append(
+                rate_row(
+                    exc_vat=str(decimal_field(exc, "stored rate")),
+                    inc_vat=str(decimal_field(inc, "stored rate")),
+                    start=None if start is None else int(start),
+                    end=None if end is None else int(end),
+                    payment_method=method,
+                )
             )
-            series.rows[_key(row)] = row
+        series._columns = RateRows.of(rows)
         return series
 
 
@@ -185,7 +198,7 @@ class AccountTariffLoader:
     def restore(self, stored: Mapping[str, Any]) -> None:
         """Replace the kept rows by a stored dict (kept as is when it is unreadable)."""
         try:
-            if stored.get("version") != STORE_VERSION:
+            if stored.get("version") not in (1, STORE_VERSION):
                 raise ValueError(f"store version {stored.get('version')!r}")  # noqa: TRY301
             series = {key: _RowSeries.from_dict(v) for key, v in stored["series"].items()}
             products = {str(k): str(v) for k, v in stored.get("products", {}).items()}
@@ -196,7 +209,8 @@ class AccountTariffLoader:
         self._built.clear()
 
     def as_dict(self) -> dict[str, Any]:
-        """Everything fetched so far, JSON-able, for the caller to persist."""
+        """Everything fetched so far, JSON-able, for the caller to persist (CPU work on
+        years of rows: callers run it in the executor)."""
         return {
             "version": STORE_VERSION,
             "series": {key: series.as_dict() for key, series in self._series.items()},
@@ -336,13 +350,13 @@ class AccountTariffLoader:
             and cached[1].name == (name or agreement.tariff_code)
         ):
             return cached[1]
-        rows = {kind: list(s.rows.values()) for kind, s in zip(kinds, series, strict=True)}
+        rows = {kind: s.rows for kind, s in zip(kinds, series, strict=True)}
         tariff = build_api_tariff(
             agreement,
             direction,
-            unit_rates=rows.get("standard", ()),
-            day_rates=rows.get("day", ()),
-            night_rates=rows.get("night", ()),
+            unit_rates=rows.get("standard", RateRows()),
+            day_rates=rows.get("day", RateRows()),
+            night_rates=rows.get("night", RateRows()),
             standing_charges=rows["standing"],
             include_vat=self._include_vat,
             name=name,

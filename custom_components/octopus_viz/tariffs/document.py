@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from ..api.local_time import LOCAL_TZ
 from ..api.models import Direction, Fuel, flow_label
+from .document_meters import ConfiguredMeter, parse_meters
 from .model import (
     E7_NIGHT_END_MINUTE,
     E7_NIGHT_START_MINUTE,
@@ -38,36 +39,34 @@ from .model import (
 )
 from .rates import RateInterval
 from .timeline import Timeline
+from .units import (
+    DIRECTION_TO_UNIT,
+    FLOW_TO_UNIT,
+    FLOWS,
+    UNIT_EXPORT,
+    UNIT_GAS,
+    UNIT_IMPORT,
+    UNIT_TO_DIRECTION,
+    UNIT_TO_FLOW,
+)
 
-UNIT_IMPORT: Final = "electricity_importing_kwh"
-UNIT_EXPORT: Final = "electricity_exporting_kwh"
-UNIT_GAS: Final = "gas_kwh"  # gas tariffs price kWh too (after the m³ conversion)
-# What a tariff's `unit` says: the fuel and direction it prices.
-UNIT_TO_FLOW: Final[dict[str, tuple[Fuel, Direction]]] = {
-    UNIT_IMPORT: (Fuel.ELECTRICITY, Direction.IMPORT),
-    UNIT_EXPORT: (Fuel.ELECTRICITY, Direction.EXPORT),
-    UNIT_GAS: (Fuel.GAS, Direction.IMPORT),
-}
-FLOW_TO_UNIT: Final = {flow: unit for unit, flow in UNIT_TO_FLOW.items()}
-UNIT_TO_DIRECTION: Final = {unit: flow[1] for unit, flow in UNIT_TO_FLOW.items()}
-DIRECTION_TO_UNIT: Final = {Direction.IMPORT: UNIT_IMPORT, Direction.EXPORT: UNIT_EXPORT}
-FLOWS: Final = tuple(UNIT_TO_FLOW.values())
-__all__ = ["flow_label"]  # re-exported: tariffs name their flow as meters do
+# re-exported: tariffs name their flow as meters do; a document's meters are read apart
+__all__ = [
+    "DIRECTION_TO_UNIT",
+    "FLOWS",
+    "FLOW_TO_UNIT",
+    "UNIT_EXPORT",
+    "UNIT_GAS",
+    "UNIT_IMPORT",
+    "UNIT_TO_DIRECTION",
+    "UNIT_TO_FLOW",
+    "ConfiguredMeter",
+    "flow_label",
+]
 
 
 _TIME_RE: Final = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConfiguredMeter:
-    """A meter from the document, shared fields already copied in."""
-
-    mpan: str
-    serial: str
-    direction: Direction
-    api_key: str | None = None
-    fuel: Fuel = Fuel.ELECTRICITY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +92,7 @@ def parse_config_document(data: Mapping[str, Any] | str) -> ConfigDocument:
     if not isinstance(data, Mapping):
         raise _document_error("The document must be a JSON object")
     issues: list[TariffIssue] = []
-    meters = _parse_meters(data.get("meters", {}), issues)
+    meters = parse_meters(data.get("meters", {}), issues)
     raw_tariffs = data.get("tariffs", {})
     tariffs: list[Tariff] = []
     if not isinstance(raw_tariffs, Mapping):
@@ -162,38 +161,6 @@ def tariff_to_dict(tariff: Tariff) -> dict[str, Any]:
 
 
 # -- parsing helpers ------------------------------------------------------------------------
-
-
-def _parse_meters(raw: Any, issues: list[TariffIssue]) -> list[ConfiguredMeter]:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("meters", []), list):
-        issues.append(_issue("invalid_meter", None, None, "`meters` must hold a `meters` list"))
-        return []
-    shared = {key: value for key, value in raw.items() if key != "meters"}
-    meters: list[ConfiguredMeter] = []
-    for index, entry in enumerate(raw.get("meters", [])):
-        if not isinstance(entry, Mapping):
-            issues.append(_issue("invalid_meter", None, None, f"Meter {index} is not an object"))
-            continue
-        merged = {**shared, **entry}  # the entry's own fields win over shared ones
-        mpan, serial, unit = merged.get("mpan"), merged.get("serial"), merged.get("unit")
-        api_key = merged.get("api_key")
-        label = f"Meter {index} ({mpan})" if isinstance(mpan, str) else f"Meter {index}"
-        if not isinstance(unit, str) or unit not in UNIT_TO_DIRECTION:  # lists are unhashable
-            issues.append(_issue("invalid_unit", None, None, f"{label}: unknown unit {unit!r}"))
-        elif not all(isinstance(v, str) and v.strip() for v in (mpan, serial)):
-            issues.append(_issue("invalid_meter", None, None, f"{label}: mpan/serial missing"))
-        else:
-            fuel, direction = UNIT_TO_FLOW[str(unit)]
-            meters.append(
-                ConfiguredMeter(
-                    mpan=str(mpan).strip(),
-                    serial=str(serial).strip(),
-                    direction=direction,
-                    api_key=api_key if isinstance(api_key, str) and api_key else None,
-                    fuel=fuel,
-                )
-            )
-    return meters
 
 
 def _parse_tariff(name: str, raw: Any) -> tuple[Tariff | None, list[TariffIssue]]:

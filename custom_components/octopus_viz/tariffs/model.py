@@ -19,6 +19,7 @@ from typing import Final
 
 from ..api.local_time import DAY_SECONDS, LOCAL_TZ, SLOTS_PER_DAY
 from ..api.models import Direction, Fuel
+from .money import RATE_SCALE, scale_of, to_units
 from .rates import NEG_INF, POS_INF, Intervals, RateSeries, to_epoch
 
 MINUTES_PER_DAY: Final = 1440
@@ -121,7 +122,7 @@ def band_issues(bands: Sequence[Band], tariff: str) -> list[TariffIssue]:
     for band in sorted(grid_ok, key=lambda b: (b.start_minute, b.end_minute)):
         if band.start_minute > cursor:
             gap = f"{format_minute(cursor)}-{format_minute(band.start_minute)}"
-            issues.append(_band_issue("bands_gap", tariff, gap, "is not covered by any band"))
+            issues.append(_gap_issue(tariff, gap))
         elif band.start_minute < cursor and previous is not None:
             issues.append(
                 _band_issue("bands_overlap", tariff, band.label, f"overlaps {previous.label}")
@@ -130,8 +131,16 @@ def band_issues(bands: Sequence[Band], tariff: str) -> list[TariffIssue]:
             cursor, previous = band.end_minute, band
     if cursor < MINUTES_PER_DAY:
         gap = f"{format_minute(cursor)}-24:00"
-        issues.append(_band_issue("bands_gap", tariff, gap, "is not covered by any band"))
+        issues.append(_gap_issue(tariff, gap))
     return issues
+
+
+def _gap_issue(tariff: str, gap: str) -> TariffIssue:
+    # The gap is a time range, not a band: "band 12:00-13:00 is not covered by any band" read
+    # as if a band had been entered there.
+    return TariffIssue(
+        key="bands_gap", tariff=tariff, band=gap, message=f"Tariff {tariff}: no band covers {gap}"
+    )
 
 
 def _band_issue(key: str, tariff: str, band: str, what: str) -> TariffIssue:
@@ -169,11 +178,13 @@ class Tariff:
     # Derived lookup structures, built once (excluded from equality and repr).
     _slot_rates: tuple[Decimal, ...] = field(init=False, repr=False, compare=False)
     _slot_bands: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _sorted_bands: tuple[Band, ...] = field(init=False, repr=False, compare=False)
+    _band_order: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _day: RateSeries = field(init=False, repr=False, compare=False)
     _night: RateSeries = field(init=False, repr=False, compare=False)
     _standing: RateSeries = field(init=False, repr=False, compare=False)
     _span: tuple[int, int] = field(init=False, repr=False, compare=False)
+    _rate_scale: int = field(init=False, repr=False, compare=False)
+    _band_units: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Check invariants and build the lookup structures."""
@@ -210,11 +221,44 @@ class Tariff:
         setattr_ = object.__setattr__  # frozen dataclass: derived fields are set once here
         setattr_(self, "_slot_rates", tuple(slot_rates))
         setattr_(self, "_slot_bands", tuple(slot_bands))
-        setattr_(self, "_sorted_bands", tuple(sorted(self.bands, key=lambda b: b.start_minute)))
+        order = sorted(range(len(self.bands)), key=lambda i: self.bands[i].start_minute)
+        setattr_(self, "_band_order", tuple(order))
         setattr_(self, "_day", RateSeries.of(self.intervals, self.name))
         setattr_(self, "_night", RateSeries.of(self.night_intervals, self.name))
         setattr_(self, "_standing", RateSeries.of(self.standing_charge_intervals, self.name))
         setattr_(self, "_span", span)
+        # Unit rates as integers for pricing, all at one scale (that of the finest rate).
+        day, night = self._day, self._night
+        band_scale = scale_of((band.rate for band in self.bands), RATE_SCALE)
+        rate_scale = max(band_scale, day.scale, night.scale)
+        setattr_(self, "_rate_scale", rate_scale)
+        setattr_(self, "_band_units", tuple(to_units(b.rate, rate_scale) for b in self.bands))
+        if day.scale != rate_scale:
+            setattr_(
+                self,
+                "_day",
+                RateSeries.from_units(
+                    day.starts, day.ends, day.units_at(rate_scale), rate_scale, self.name
+                ),
+            )
+        if night.scale != rate_scale:
+            setattr_(
+                self,
+                "_night",
+                RateSeries.from_units(
+                    night.starts, night.ends, night.units_at(rate_scale), rate_scale, self.name
+                ),
+            )
+
+    @property
+    def rate_scale(self) -> int:
+        """Scale of the integer unit rates (`band_units`, the series' `units`)."""
+        return self._rate_scale
+
+    @property
+    def band_units(self) -> tuple[int, ...]:
+        """For bands: each band's rate in units of 10**-rate_scale."""
+        return self._band_units
 
     @property
     def is_economy7(self) -> bool:
@@ -234,7 +278,12 @@ class Tariff:
     @property
     def sorted_bands(self) -> tuple[Band, ...]:
         """The bands in order of start time."""
-        return self._sorted_bands
+        return tuple(self.bands[index] for index in self._band_order)
+
+    @property
+    def band_order(self) -> tuple[int, ...]:
+        """Indexes into `bands` in order of start time."""
+        return self._band_order
 
     @property
     def day_series(self) -> RateSeries:

@@ -13,15 +13,19 @@ become consecutive tariffs of the meter's timeline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Final
 
 from ..api.models import Agreement, Direction, Fuel, RateRow
 from .model import Tariff
+from .rate_rows import (
+    DIRECT_DEBIT,
+    NON_DIRECT_DEBIT,
+    RateRows,
+    overlaps_any,
+    rows_to_series_columns,
+)
 from .rates import NEG_INF, POS_INF, Intervals, RateSeries, to_epoch
 
-DIRECT_DEBIT: Final = "DIRECT_DEBIT"
-NON_DIRECT_DEBIT: Final = "NON_DIRECT_DEBIT"
+type Rows = Sequence[RateRow] | RateRows
 
 
 def _span(row: RateRow) -> tuple[int, int]:
@@ -36,65 +40,36 @@ def select_payment_rows(rows: Sequence[RateRow]) -> list[RateRow]:
     rows do not always start and end on the same instants.
     """
     direct = [_span(row) for row in rows if row[4] == DIRECT_DEBIT]
-    if not direct:
-        return list(rows)
-    kept: list[RateRow] = []
-    for row in rows:
-        if row[4] == NON_DIRECT_DEBIT:
-            start, end = _span(row)
-            if any(start < d_end and d_start < end for d_start, d_end in direct):
-                continue
-        kept.append(row)
-    return kept
+    return [
+        row
+        for row in rows
+        if not (direct and row[4] == NON_DIRECT_DEBIT and overlaps_any(direct, *_span(row)))
+    ]
 
 
 def rows_to_intervals(
-    rows: Sequence[RateRow], lo: int, hi: int, *, include_vat: bool = True, owner: str = ""
+    rows: Rows, lo: int, hi: int, *, include_vat: bool = True, owner: str = ""
 ) -> RateSeries:
     """Rows (pence) as sorted non-overlapping intervals (currency units) clipped to [lo, hi).
 
-    Where rows still overlap after the payment-method choice, the later-starting row wins from
-    its start (a newer published price supersedes an open-ended older row).
+    Payment methods are chosen as `select_payment_rows` does; where rows still overlap after
+    that, the later-starting row wins from its start (a newer published price supersedes an
+    open-ended older row). Columns in, columns out: no object per row.
     """
-    selected = select_payment_rows(rows)
-    # Spans hold an index, not the price: tuples of ints are not tracked by the garbage
-    # collector, and only the intervals kept in the end get a Decimal.
-    spans: list[tuple[int, int, int]] = []
-    for index, (_exc, _inc, row_start, row_end, _method) in enumerate(selected):
-        start = lo if row_start is None or row_start < lo else row_start
-        end = hi if row_end is None or row_end > hi else row_end
-        if start < end:
-            spans.append((start, end, index))
-    spans.sort(key=lambda span: span[0])
-    cleaned: list[tuple[int, int, int]] = []
-    for start, end, index in spans:
-        while cleaned and cleaned[-1][1] > start:
-            prev_start, _prev_end, prev_index = cleaned.pop()
-            if prev_start < start:
-                cleaned.append((prev_start, start, prev_index))
-                break
-        cleaned.append((start, end, index))
-    # One Decimal per distinct price (Agile repeats its prices a lot).
-    pounds: dict[str, Decimal] = {}
-    values: list[Decimal] = []
-    for _start, _end, index in cleaned:
-        exc, inc, *_ = selected[index]
-        text = inc if include_vat else exc
-        if (value := pounds.get(text)) is None:
-            value = pounds[text] = Decimal(text).scaleb(-2)  # exact: pence -> pounds
-        values.append(value)
-    starts = [start for start, _end, _index in cleaned]
-    return RateSeries(starts, [end for _start, end, _index in cleaned], values, owner)
+    columns = rows if isinstance(rows, RateRows) else RateRows.of(rows)
+    starts, ends, units, scale = rows_to_series_columns(columns, lo, hi, include_vat=include_vat)
+    # Pence -> currency units is two more decimals of the same integers, exactly.
+    return RateSeries.from_units(starts, ends, units, scale + 2, owner)
 
 
 def build_api_tariff(
     agreement: Agreement,
     direction: Direction,
     *,
-    unit_rates: Sequence[RateRow] = (),
-    day_rates: Sequence[RateRow] = (),
-    night_rates: Sequence[RateRow] = (),
-    standing_charges: Sequence[RateRow] = (),
+    unit_rates: Rows = (),
+    day_rates: Rows = (),
+    night_rates: Rows = (),
+    standing_charges: Rows = (),
     include_vat: bool = True,
     name: str | None = None,
     currency: str = "GBP",

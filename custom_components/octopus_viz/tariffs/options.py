@@ -93,14 +93,19 @@ class FollowedMeter:
         return cls(meter.mpan, meter.serial, meter.direction, meter.fuel)
 
     @property
+    def key(self) -> tuple[Fuel, Direction]:
+        """(fuel, direction): what a tariff must price to price this meter."""
+        return (self.fuel, self.direction)
+
+    @property
     def flow(self) -> str:
         """'import', 'export' or 'gas'."""
         return flow_label(self.fuel, self.direction)
 
     @property
     def label(self) -> str:
-        """'1900000000001 (import) - 23J0000002'."""
-        return f"{self.mpan} ({self.flow}) - {self.serial}"
+        """'1900000000001 (import)': prices follow the MPAN, whichever serial reads it."""
+        return f"{self.mpan} ({self.flow})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -248,20 +253,52 @@ def save_tariff(
 
 
 def tariff_label(raw: Mapping[str, Any]) -> str:
-    """'Flux import (import, 2024-04-01 to 2025-06-01)' for pickers and summaries."""
+    """'Flux import (import, 2024-04-01 to 2025-06-01)' for pickers and summaries; an open
+    side reads 'from 2024-04-01' / 'until 2025-06-01' / 'always'."""
     flow = UNIT_TO_FLOW.get(str(raw.get("unit")))
-    start = local_day(raw.get("valid_from")) or "always"
-    end = local_day(raw.get("valid_until")) or "open"
+    start, end = local_day(raw.get("valid_from")), local_day(raw.get("valid_until"))
+    if start and end:
+        validity = f"{start} to {end}"
+    elif start or end:
+        validity = f"from {start}" if start else f"until {end}"
+    else:
+        validity = "always"
     kind = flow_label(*flow) if flow is not None else "?"
-    return f"{raw.get('name')} ({kind}, {start} to {end})"
+    return f"{raw.get('name')} ({kind}, {validity})"
 
 
 # -- meters ---------------------------------------------------------------------------------
 
 
+def meter_points(meters: Sequence[FollowedMeter]) -> list[FollowedMeter]:
+    """One meter per MPAN, in order: a replaced meter's two serials share one tariff source."""
+    seen: dict[str, FollowedMeter] = {}
+    for meter in meters:
+        seen.setdefault(meter.mpan, meter)
+    return list(seen.values())
+
+
 def custom_meters(meters: Sequence[FollowedMeter], sources: Mapping[str, str]) -> list[str]:
-    """MPANs of the followed meters priced by custom tariffs."""
-    return [m.mpan for m in meters if sources.get(m.mpan) == TARIFF_SOURCE_CUSTOM]
+    """MPANs of the followed meters priced by custom tariffs (each MPAN once)."""
+    return [m.mpan for m in meter_points(meters) if sources.get(m.mpan) == TARIFF_SOURCE_CUSTOM]
+
+
+def tariff_flows(tariffs: Iterable[Mapping[str, Any]]) -> set[tuple[Fuel, Direction]]:
+    """The flows (fuel, direction) the stored tariffs price."""
+    found = {UNIT_TO_FLOW.get(str(raw.get("unit"))) for raw in tariffs}
+    return {flow for flow in found if flow is not None}
+
+
+def source_choices(
+    meters: Sequence[FollowedMeter],
+    sources: Mapping[str, str],
+    tariffs: Sequence[Mapping[str, Any]],
+) -> list[FollowedMeter]:
+    """The meters the tariff-source form offers: those a custom tariff could price, plus
+    those priced by custom tariffs now (so they can be switched back)."""
+    flows = tariff_flows(tariffs)
+    custom = set(custom_meters(meters, sources))
+    return [m for m in meter_points(meters) if m.key in flows or m.mpan in custom]
 
 
 def require_covered(
@@ -274,12 +311,12 @@ def require_covered(
 
     Such a meter would price nothing at all; the details name each meter and direction.
     """
-    flows = {UNIT_TO_FLOW.get(str(raw.get("unit"))) for raw in tariffs}
+    flows = tariff_flows(tariffs)
     custom = set(custom_meters(meters, sources))
     missing = ", ".join(
         f"{m.mpan} (no {m.flow} tariff)"
-        for m in meters
-        if m.mpan in custom and (m.fuel, m.direction) not in flows
+        for m in meter_points(meters)
+        if m.mpan in custom and m.key not in flows
     )
     if missing:
         raise OptionsError(*error, missing)

@@ -24,7 +24,8 @@ from .keys import (
     TARIFF_SOURCE_ACCOUNT,
     TARIFF_SOURCE_CUSTOM,
 )
-from .pricing import price_epochs
+from .money import MoneyColumn
+from .pricing import price_epochs, price_money
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,6 +100,12 @@ class PriceSource:
         if self._timeline is None:
             return [None] * len(starts)
         return price_epochs(self._timeline, starts, kwh)
+
+    def price_money(self, starts: Sequence[int], kwh: Sequence[float]) -> MoneyColumn:
+        """`price` as exact integers (what the cache keeps): no Decimal per half-hour."""
+        if self._timeline is None:
+            return MoneyColumn.unpriced(len(starts))
+        return price_money(self._timeline, starts, kwh)[0]
 
     def standing_for_day(self, day: date) -> Decimal | None:
         """Standing charge of a local day (None when unknown or none)."""
@@ -201,7 +208,7 @@ class AccountPriceSource(PriceSource):
         ]
         changed = await self._loader.async_update(wanted, now)
         if changed or self._stale or not self.ready:
-            stored = self._loader.as_dict()
+            stored = await self._run(self._loader.as_dict)
             await self._run(self._cache.set_meta, {self._meta_key: stored})
             await self._async_rebuild()
             self._stale = False

@@ -13,7 +13,7 @@ Rules:
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,8 +22,9 @@ from typing import Final
 from ..api.local_time import local_midnight_epoch
 from ..api.models import Direction
 from .model import Tariff, TariffConfigError, TariffIssue
+from .money import RATE_SCALE
 from .rates import NEG_INF, POS_INF, from_epoch, to_epoch
-from .segments import Segment, tariff_segments
+from .segments import Segment, UnitSegment, tariff_segments, tariff_unit_segments
 
 # How far next_change looks before concluding the rate never changes (a flat open tariff
 # would otherwise be walked forever, e.g. an Economy 7 tariff whose two rates are equal).
@@ -77,6 +78,7 @@ class Timeline:
         self._direction = direction
         self._tariffs = tuple(ordered)
         self._starts = [t.span[0] for t in ordered]
+        self._rate_scale = max((t.rate_scale for t in ordered), default=RATE_SCALE)
 
     @property
     def direction(self) -> Direction | None:
@@ -111,8 +113,37 @@ class Timeline:
         index = self._index_at(seconds)
         return None if index is None else self._tariffs[index].standing_charge_at_epoch(seconds)
 
+    @property
+    def rate_scale(self) -> int:
+        """Scale of the integer rates of `iter_unit_segments_epoch` (that of the finest)."""
+        return self._rate_scale
+
     def iter_segments_epoch(self, lo: int, hi: int) -> Iterator[Segment]:
         """Contiguous segments exactly covering [lo, hi) in epoch seconds (hi may be POS_INF)."""
+        return self._walk(lo, hi, tariff_segments)
+
+    def iter_unit_segments_epoch(self, lo: int, hi: int) -> Iterator[UnitSegment]:
+        """`iter_segments_epoch` with integer rates in units of 10**-rate_scale."""
+        scale = self._rate_scale
+        for tariff_scale, segments in self._walk_tariffs(lo, hi, tariff_unit_segments):
+            if tariff_scale == scale:
+                yield from segments
+            else:
+                factor = 10 ** (scale - tariff_scale)
+                for start, end, rate in segments:
+                    yield (start, end, None if rate is None else rate * factor)
+
+    def _walk[T](
+        self, lo: int, hi: int, segments_of: Callable[[Tariff, int, int], Iterator[T]]
+    ) -> Iterator[T]:
+        for _scale, segments in self._walk_tariffs(lo, hi, segments_of):
+            yield from segments
+
+    def _walk_tariffs[T](
+        self, lo: int, hi: int, segments_of: Callable[[Tariff, int, int], Iterator[T]]
+    ) -> Iterator[tuple[int, Iterator[T]]]:
+        """Runs of segments (each with the rate scale of its tariff) covering [lo, hi)."""
+        gap: Callable[[int, int], Iterator[T]] = _gap  # type: ignore[assignment]
         cursor = lo
         index = max(bisect_right(self._starts, lo) - 1, 0)
         for tariff in self._tariffs[index:]:
@@ -123,15 +154,15 @@ class Timeline:
                 continue
             if start > cursor:
                 gap_end = min(start, hi)
-                yield (cursor, gap_end, None)
+                yield (self._rate_scale, gap(cursor, gap_end))
                 cursor = gap_end
                 if cursor >= hi:
                     return
             seg_end = min(end, hi)
-            yield from tariff_segments(tariff, cursor, seg_end)
+            yield (tariff.rate_scale, segments_of(tariff, cursor, seg_end))
             cursor = seg_end
         if cursor < hi:
-            yield (cursor, hi, None)
+            yield (self._rate_scale, gap(cursor, hi))
 
     def segments(self, start: datetime, end: datetime) -> Iterator[RateSegment]:
         """Rate segments exactly covering [start, end), adjacent equal rates merged."""
@@ -167,6 +198,10 @@ class Timeline:
             )
             if rate is None
         ]
+
+
+def _gap(lo: int, hi: int) -> Iterator[tuple[int, int, None]]:
+    yield (lo, hi, None)
 
 
 def _merged(segments: Iterator[Segment]) -> Iterator[Segment]:

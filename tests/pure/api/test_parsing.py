@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from custom_components.octopus_viz.discovery import (
     MeterChoice,
     default_history_from,
     discover_meters,
+    natural_date,
     normalise_account_number,
 )
 
@@ -212,7 +213,7 @@ async def test_discover_prefers_serial_with_newest_data_even_if_listed_first() -
     choices, active = await discover_meters(client, _two_meter_account(["NEW", "OLD"]))
     assert [c.label for c in choices] == [
         "1900000000001 (import) — NEW",
-        "1900000000001 (import) — OLD",
+        "1900000000001 (import) — OLD (replaced, last reading 1 Feb 2024)",
         "1900000000002 (export) — EXP",
     ]
     assert active == {"1900000000001/NEW", "1900000000002/EXP"}
@@ -221,8 +222,29 @@ async def test_discover_prefers_serial_with_newest_data_even_if_listed_first() -
 
 async def test_discover_falls_back_to_last_listed() -> None:
     client = _ProbeClient({"A": None, "B": OctopusConnectionError("down")})
-    _, active = await discover_meters(client, _two_meter_account(["A", "B"]))
+    choices, active = await discover_meters(client, _two_meter_account(["A", "B"]))
     assert "1900000000001/B" in active
+    # A serial known to have no reading at all is left out: the MPAN is listed once.
+    assert [c.key for c in choices] == ["1900000000001/B", "1900000000002/EXP"]
+
+
+async def test_discover_keeps_a_replaced_serial_whose_probe_failed() -> None:
+    client = _ProbeClient(
+        {"A": OctopusConnectionError("down"), "B": datetime(2025, 6, 30, 23, 30, tzinfo=UTC)}
+    )
+    choices, active = await discover_meters(client, _two_meter_account(["A", "B"]))
+    assert "1900000000001/B" in active
+    # Unknown, so still offered, without a date.
+    assert [c.label for c in choices[:2]] == [
+        "1900000000001 (import) — A (replaced)",
+        "1900000000001 (import) — B",
+    ]
+    assert choices[0] == MeterChoice("1900000000001", "A", Direction.IMPORT)  # label only
+
+
+def test_natural_date() -> None:
+    assert natural_date(date(2023, 1, 14)) == "14 Jan 2023"
+    assert natural_date(date(2024, 12, 1)) == "1 Dec 2024"
 
 
 async def test_discover_without_current_property() -> None:
@@ -265,7 +287,10 @@ async def test_discover_probes_gas_meters_and_marks_empty_ones() -> None:
     )
     choices, active = await discover_meters(client, parse_account(payload))
     gas = {c.key: c for c in choices if c.fuel is Fuel.GAS}
-    assert set(gas) == {"8800000001/G-OLD", "8800000001/G-NEW", "7700000003/G-DUMB"}
+    # The replaced serial without readings is left out, as for electricity; the lone empty
+    # meter is listed (it is the meter point's only serial) but marked and not preselected.
+    assert set(gas) == {"8800000001/G-NEW", "7700000003/G-DUMB"}
+    assert "G-OLD" in client.probed
     assert "8800000001/G-NEW" in active
     assert not active & {"8800000001/G-OLD", "7700000003/G-DUMB"}
     assert not gas["7700000003/G-DUMB"].has_readings

@@ -63,7 +63,7 @@ def test_from_readings_and_accessors() -> None:
     ]
     series = HalfHourSeries.from_readings(readings, [D("1.5"), None])
     assert len(series) == 2
-    assert series.kwh == (0.5, 1.0)
+    assert tuple(series.kwh) == (0.5, 1.0)
     assert series.values == (D("1.5"), None)
     assert series.start_of(0) == utc(2025, 1, 1, 0, 30)
     assert series.end_of(1) == utc(2025, 1, 1, 1, 30)
@@ -83,7 +83,7 @@ def test_merged_appends_and_replaces_revised_readings() -> None:
         [utc(2025, 1, 1, 0), utc(2025, 1, 1, 0, 30), utc(2025, 1, 1, 1)], [1.0, 2.0, 3.0]
     )
     appended = old.merged(HalfHourSeries.from_columns([utc(2025, 1, 2, 0)], [4.0], [D(1)]))
-    assert appended.kwh == (1.0, 2.0, 3.0, 4.0)
+    assert tuple(appended.kwh) == (1.0, 2.0, 3.0, 4.0)
     assert appended.values == (None, None, None, D(1))
     revised = old.merged(
         HalfHourSeries.from_columns([utc(2024, 12, 31, 23, 30), utc(2025, 1, 1, 0, 30)], [9.0, 8.0])
@@ -94,7 +94,7 @@ def test_merged_appends_and_replaces_revised_readings() -> None:
         utc(2025, 1, 1, 0, 30),
         utc(2025, 1, 1, 1),
     ]
-    assert revised.kwh == (9.0, 1.0, 8.0, 3.0)
+    assert tuple(revised.kwh) == (9.0, 1.0, 8.0, 3.0)
     assert totals(revised, date(2025, 1, 1), date(2025, 1, 1)).kwh == 12.0
     assert old.merged(HalfHourSeries.empty()) is old
     assert HalfHourSeries.empty().merged(old).kwh == old.kwh
@@ -260,6 +260,21 @@ def test_net_heatmap_and_unpriced_cells() -> None:
     assert money.cells[0][:2] == (D(1), None)  # the second half-hour is unpriced
     net_money = value_heatmap(imported, day, day, minus=exported)
     assert net_money.cells[0][:4] == (D(1), D("-0.1"), D("-0.4"), None)
+
+
+def test_net_money_of_series_at_different_scales_is_exact() -> None:
+    """A finer price on one side (more decimals than the usual unit) is not rounded away."""
+    day = date(2025, 1, 10)
+    start = day_bounds(day)[0]
+    fine = D("0.0000000000001")  # 10**-13: finer than the default 10**-11
+    imported = HalfHourSeries.from_columns([start], [1.0], [D("0.25")])
+    exported = HalfHourSeries.from_columns([start], [1.0], [fine])
+    assert value_heatmap(imported, day, day, minus=exported).cells[0][0] == D("0.25") - fine
+    profile_net = profile(imported, day, day, minus=exported).slots[0]
+    assert profile_net.value_sum == D("0.25") - fine
+    assert totals(exported, day, day).value == fine
+    both = imported.merged(HalfHourSeries.from_columns([start + HALF_HOUR], [2.0], [fine]))
+    assert both.values == (D("0.25"), fine)
 
 
 # --- JSON -----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from custom_components.octopus_viz.tariffs.candidates import (
     custom_options,
     pair_options,
 )
+from custom_components.octopus_viz.tariffs.money import MoneyColumn
 
 FIRST = date(2025, 3, 27)  # the March clock change (30 March) falls inside
 DAYS = 8
@@ -46,7 +47,8 @@ def test_sums_and_uncovered_days(data: st.DataObject, count: int) -> None:
     values = data.draw(st.lists(costs, min_size=count, max_size=count))
     used = Usage.of(series([0.1] * count, values), FIRST, FIRST + timedelta(days=DAYS))
     charge = data.draw(st.one_of(st.none(), st.decimals(min_value=0, max_value=1, places=4)))
-    side = side_cost(used, lambda lo, hi: values[lo:hi], lambda _day: charge)
+    money = MoneyColumn.from_decimals(values)
+    side = side_cost(used, money.slice, lambda _day: charge)
     known = [v for v in values if v is not None]
     assert sum(side.months.values(), Decimal(0)) == sum(known, Decimal(0))
     assert side.priced == len(known)

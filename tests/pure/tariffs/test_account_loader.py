@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 import json
 import logging
+from typing import Any
 
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.octopus_viz.api.errors import (
@@ -20,11 +22,13 @@ from custom_components.octopus_viz.api.models import (
     Fuel,
     Product,
     RateRow,
+    rate_row,
 )
 from custom_components.octopus_viz.tariffs.account_loader import (
     AccountTariffLoader,
     RatesClient,
 )
+from custom_components.octopus_viz.tariffs.rate_rows import RateRows
 
 from .helpers import row, utc
 
@@ -265,7 +269,7 @@ def test_unreadable_store_is_discarded(
         loader = AccountTariffLoader(client, {"version": 1, "series": {"x": {"rows": [[1]]}}})
         AccountTariffLoader(client, {"version": 99})
     assert "Discarding" in caplog.text
-    assert loader.as_dict() == {"version": 1, "series": {}, "products": {}}
+    assert loader.as_dict() == {"version": 2, "series": {}, "products": {}}
 
 
 async def test_exc_vat_loader(client: StubClient) -> None:
@@ -299,3 +303,83 @@ async def test_same_start_agreements_later_listed_wins(client: StubClient) -> No
         Direction.IMPORT, agreements, SWITCH + timedelta(days=1)
     )
     assert [t.code for t in load.timeline.tariffs] == [AGILE]
+
+
+def _as_version_1(stored: dict[str, Any]) -> dict[str, Any]:
+    """A store as version 1 wrote it: one [exc, inc, start, end, method] list per row."""
+    series = {}
+    for key, value in stored["series"].items():
+        rows = RateRows.from_dict(value["columns"]).rows()
+        series[key] = {
+            "covered": value["covered"],
+            "fetched_at": value["fetched_at"],
+            "rows": [list(row) for row in rows],
+        }
+    return {**stored, "version": 1, "series": series}
+
+
+async def test_version_1_store_still_prices_the_same(client: StubClient) -> None:
+    now = SWITCH + timedelta(days=1)
+    first = AccountTariffLoader(client)
+    before = (await first.async_load(Direction.IMPORT, AGREEMENTS, now)).timeline
+    old = json.loads(json.dumps(_as_version_1(first.as_dict())))
+    client.calls.clear()
+    second = AccountTariffLoader(client, old)
+    assert second.timeline(AGREEMENTS, Direction.IMPORT).tariffs == before.tariffs
+    assert client.calls == []
+    assert second.as_dict()["version"] == 2
+    assert second.as_dict()["series"] == first.as_dict()["series"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([None, 0, 1800, 3600, 5400]),
+            st.sampled_from([None, "DIRECT_DEBIT", "NON_DIRECT_DEBIT", "OTHER"]),
+            st.decimals(min_value=-50, max_value=50, places=4).map(str),
+        ),
+        max_size=12,
+    ),
+    st.integers(0, 12),
+)
+def test_rate_rows_merge_like_a_dict(
+    rows: list[tuple[int | None, str | None, str]], split: int
+) -> None:
+    """Merged in two batches, the columns hold the last row of each (start, method)."""
+    full = [
+        rate_row(exc_vat=price, inc_vat=price, start=start, end=None, payment_method=method)
+        for start, method, price in rows
+    ]
+    columns = RateRows()
+    columns.merge(full[:split])
+    columns.merge(full[split:])
+    expected: dict[tuple[int, str | None], Decimal] = {}
+    for start, method, price in rows:
+        expected[(-(2**62) if start is None else start, method)] = Decimal(price)
+    got = {
+        (columns.starts[i], columns.method(i)): Decimal(row[1])
+        for i, row in enumerate(columns.rows())
+    }
+    assert got == expected
+    assert RateRows.from_dict(json.loads(json.dumps(columns.as_dict()))).rows() == columns.rows()
+
+
+def test_stored_columns_are_checked() -> None:
+    columns = RateRows.of([rate_row(exc_vat="1", inc_vat="1.05", start=0, end=1800)])
+    stored = columns.as_dict()
+    with pytest.raises(ValueError, match="length"):
+        RateRows.from_dict({**stored, "ends": []})
+    with pytest.raises(ValueError, match="inconsistent"):
+        RateRows.from_dict({**stored, "methods": [9]})
+    with pytest.raises(ValueError, match="sorted"):
+        RateRows.from_dict(
+            {
+                **stored,
+                "starts": [5, 0],
+                "ends": [9, 9],
+                "methods": [0, 0],
+                "exc": [1, 1],
+                "inc": [1, 1],
+            }
+        )

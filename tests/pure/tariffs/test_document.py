@@ -59,6 +59,26 @@ def test_validity_dates_are_local_midnight_and_datetimes_accepted() -> None:
     assert naive.valid_from == utc(2024, 1, 10, 6, 30)  # no offset: UK local (GMT here)
 
 
+def test_meters_need_only_mpan_and_unit() -> None:
+    """The prototype's file carries api_key and serial; a document without them is as good."""
+    doc = {
+        "meters": {
+            "meters": [
+                {"mpan": "1900000000001", "unit": "electricity_importing_kwh"},
+                {"mpan": 1900000000002, "unit": "electricity_exporting_kwh", "serial": " "},
+                {"mpan": "19 0000 0000 003", "unit": "electricity_importing_kwh", "api_key": []},
+            ]
+        },
+        "tariffs": {"flux": FLUX_IMPORT},
+    }
+    meters = parse_config_document(doc).meters
+    assert [(m.mpan, m.direction, m.serial, m.api_key) for m in meters] == [
+        ("1900000000001", Direction.IMPORT, None, None),
+        ("1900000000002", Direction.EXPORT, None, None),
+        ("1900000000003", Direction.IMPORT, None, None),
+    ]
+
+
 def _band(start: str, end: str, rate: Any = 0.2) -> dict[str, Any]:
     return {"interval_start": start, "interval_end": end, "rate": rate}
 
@@ -167,6 +187,7 @@ def test_overlapping_tariffs_of_one_direction_rejected() -> None:
             {"meters": {"meters": [{"mpan": "1", "unit": "electricity_importing_kwh"}]}},
             "invalid_meter",
         ),
+        ({"meters": {"meters": [{"unit": "electricity_importing_kwh"}]}}, "invalid_meter"),
     ],
 )
 def test_document_structure_errors(doc: Any, key: str) -> None:
