@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 import pytest
@@ -170,6 +171,20 @@ async def loaded_entry(
     hass: HomeAssistant, fake_api: FakeOctopus, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """The demo entry set up against the fake API, first backfill done."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    return config_entry
+
+
+@pytest.fixture
+async def entry_at_fake_now(
+    hass: HomeAssistant,
+    fake_api: FakeOctopus,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> MockConfigEntry:
+    """The demo entry loaded at the fake's "now" (today is 2025-11-20 in London)."""
+    freezer.move_to(FAKE_NOW)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await settle(hass)
     return config_entry

@@ -50,18 +50,10 @@ CHEAPEST = "sensor.octopus_a_demo0001_cheapest_tariff_last_30_days"
 
 
 @pytest.fixture
-async def entry(
-    hass: HomeAssistant,
-    fake_api: FakeOctopus,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> MockConfigEntry:
+async def entry(hass: HomeAssistant, entry_at_fake_now: MockConfigEntry) -> MockConfigEntry:
     """The demo entry loaded at the fake's "now", its candidates' rates fetched."""
-    freezer.move_to(FAKE_NOW)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await settle(hass)
     await settle(hass)  # the comparison's refresh follows the first update
-    return config_entry
+    return entry_at_fake_now
 
 
 async def _compare(hass: HomeAssistant, **data: Any) -> dict[str, Any]:

@@ -30,17 +30,9 @@ PENNY_TOLERANCE = 0.0051  # the services round money to pennies
 
 
 @pytest.fixture
-async def entry(
-    hass: HomeAssistant,
-    fake_api: FakeOctopus,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> MockConfigEntry:
-    """The demo entry loaded at the fake's "now" (today is 2025-11-20 in London)."""
-    freezer.move_to(FAKE_NOW)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await settle(hass)
-    return config_entry
+def entry(entry_at_fake_now: MockConfigEntry) -> MockConfigEntry:
+    """The demo entry loaded at the fake's "now"."""
+    return entry_at_fake_now
 
 
 async def _call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
