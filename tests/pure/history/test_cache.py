@@ -86,7 +86,7 @@ def test_schema_1_file_is_migrated_exactly(tmp_path: Path) -> None:
     ]
     assert cache.load("B")[2].decimals() == [Decimal("0.123456789012")]
     assert cache.get_meta("pending:A") == {"energy": 0}
-    assert cache.get_meta("schema_version") == 2
+    assert cache.get_meta("schema_version") == 3
     cache.upsert("A", ([7200], [0.1], MoneyColumn.from_decimals([Decimal("0.3")])))
     cache.close()
     reopened = ReadingCache(path)  # migrated once: opening again changes nothing
