@@ -65,7 +65,9 @@ def _expected(model: Model) -> tuple[list[int], list[float], list[Decimal | None
 def _loaded(cache: ReadingCache) -> tuple[list[int], list[float], list[Decimal | None]]:
     starts, kwh, money = cache.load("A")
     assert len(starts) == len(kwh) == len(money)
-    assert all(units == 0 for units, priced in zip(money.units, money.priced) if not priced)
+    assert all(
+        units == 0 for units, priced in zip(money.units, money.priced, strict=True) if not priced
+    )
     return list(starts), list(kwh), money.decimals()
 
 
