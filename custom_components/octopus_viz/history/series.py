@@ -71,6 +71,7 @@ class HalfHourSeries:
     """Half-hours of one meter, sorted by start, one per start. Immutable."""
 
     __slots__ = (
+        "_cells",
         "_day0",
         "_epochs",
         "_g_count",
@@ -104,7 +105,7 @@ class HalfHourSeries:
         self._build_local_index()
 
     def _build_local_index(self) -> None:
-        """Local day and slot of every reading, then the day x slot grid."""
+        """Local day and grid cell of every reading, then the day x slot grid."""
         days = array("i")
         slots = array("b")
         current_utc_day = None
@@ -123,26 +124,50 @@ class HalfHourSeries:
         self._local_days = days
         self._day0 = days[0] if days else 0
         self._ndays = days[-1] - self._day0 + 1 if days else 0
+        base = self._day0 * SLOTS_PER_DAY
+        # Each reading's cell, kept: a re-priced series reuses it (`with_money`).
+        self._cells = array(
+            "i", [day * SLOTS_PER_DAY + slot - base for day, slot in zip(days, slots, strict=True)]
+        )
         cells = self._ndays * SLOTS_PER_DAY
         # Lists while summing (faster to index than arrays), typed columns once done.
         g_kwh = [0.0] * cells
-        g_value = [0] * cells
         g_count = [0] * cells
-        g_priced = [0] * cells
-        base = self._day0 * SLOTS_PER_DAY
-        money = self._money
-        for day, slot, kwh, units, priced in zip(
-            days, slots, self._kwh, money.units, money.priced, strict=True
-        ):
-            cell = day * SLOTS_PER_DAY + slot - base
+        for cell, kwh in zip(self._cells, self._kwh, strict=True):
             g_kwh[cell] += kwh
             g_count[cell] += 1
-            g_value[cell] += units  # 0 when unpriced
-            g_priced[cell] += priced
         self._g_kwh = array("d", g_kwh)
-        self._g_value = int_column(g_value)
         self._g_count = array("B", g_count)
-        self._g_priced = array("B", g_priced)
+        self._money_grid()
+
+    def _money_grid(self) -> None:
+        """The grid's money cells: units and the number of priced readings."""
+        money = self._money
+        cells = self._ndays * SLOTS_PER_DAY
+        g_value = [0] * cells
+        if money.priced.count(0) == 0:  # everything priced (the usual case): counted above
+            for cell, units in zip(self._cells, money.units, strict=True):
+                g_value[cell] += units
+            self._g_priced = self._g_count
+        else:
+            g_priced = [0] * cells
+            for cell, units, priced in zip(self._cells, money.units, money.priced, strict=True):
+                g_value[cell] += units  # 0 when unpriced
+                g_priced[cell] += priced
+            self._g_priced = array("B", g_priced)
+        self._g_value = int_column(g_value)
+
+    def with_money(self, money: MoneyColumn) -> HalfHourSeries:
+        """The same half-hours with other prices (a re-pricing): only the money is summed
+        again, the local index and the energy grid are shared (they are never changed)."""
+        if len(money) != len(self._epochs):
+            raise ValueError("columns differ in length")
+        series = object.__new__(HalfHourSeries)
+        for name in ("_cells", "_day0", "_epochs", "_g_count", "_g_kwh", "_kwh"):
+            setattr(series, name, getattr(self, name))
+        series._local_days, series._ndays, series._money = self._local_days, self._ndays, money
+        series._money_grid()
+        return series
 
     @classmethod
     def from_columns(
