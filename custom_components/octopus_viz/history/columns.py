@@ -182,9 +182,8 @@ def reprice(
     repriced = Columns(starts, columns.kwh, concat([columns.money.slice(0, begin), new]))
     # The run from the first to the last changed price: unchanged ones inside it are
     # stored again, which costs less than finding each one in Python.
-    changed = Columns(
-        starts[first : last + 1], columns.kwh[first : last + 1], repriced.money.slice(first, last + 1)
-    )
+    stop = last + 1
+    changed = Columns(starts[first:stop], columns.kwh[first:stop], repriced.money.slice(first, stop))
     return repriced, first, changed
 
 
