@@ -183,7 +183,8 @@ def reprice(
     # The run from the first to the last changed price: unchanged ones inside it are
     # stored again, which costs less than finding each one in Python.
     stop = last + 1
-    changed = Columns(starts[first:stop], columns.kwh[first:stop], repriced.money.slice(first, stop))
+    money = repriced.money.slice(first, stop)
+    changed = Columns(starts[first:stop], columns.kwh[first:stop], money)
     return repriced, first, changed
 
 
