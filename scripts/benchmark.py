@@ -38,15 +38,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from benchmarks.compare_bench import cached_comparisons, first_comparison
-from benchmarks.harness import (
-    LoopWatch,
-    ProcessFake,
-    bench_hass,
-    capturing,
-    cpu_shares,
-    start_recorder,
-    timed,
-)
 from custom_components.octopus_viz import statistics as stats_module
 from custom_components.octopus_viz.comparison import TariffComparison
 from custom_components.octopus_viz.const import DOMAIN
@@ -56,6 +47,15 @@ from custom_components.octopus_viz.tariffs.keys import (
     CONF_TARIFF_SOURCE,
 )
 from fake_octopus import DEMO_GAS_MPRN, DEMO_GAS_SERIAL, DEMO_IMPORT_MPAN
+from scripts.benchmark_harness import (
+    LoopWatch,
+    ProcessFake,
+    bench_hass,
+    capturing,
+    cpu_shares,
+    start_recorder,
+    timed,
+)
 from scripts.benchmark_memory import measure_memory, print_memory
 from tests.databases import BACKENDS, SQLITE, DatabaseServer, database_servers
 from tests.ha.conftest import entry_data

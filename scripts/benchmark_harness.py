@@ -1,4 +1,4 @@
-"""The benchmark's harness (scripts/benchmark.py): a real Home Assistant with a real recorder,
+"""The harness of scripts/benchmark.py: a real Home Assistant with a real recorder,
 the fake Octopus API in a process of its own, the event loop's stalls and the collector's
 pauses watched, CPU time of this process and of the database server.
 """
