@@ -3,7 +3,8 @@ garbage collector do.
 
 For 1, 3 and 8 years of import + export, a fresh entry does its first backfill with the
 recorder's statistic writes captured (counted, not kept: the recorder's queue is the recorder's
-business). Printed per history length:
+business) and the tariff comparison's first rate fetch held back; then 3 years again with that
+fetch (what the comparison's candidate rates add). Printed per history length:
 - live memory: tracemalloc's traced bytes after the backfill minus before it, both after a full
   collection, so only what the integration (and Home Assistant on its behalf) keeps;
 - GC-tracked objects: `len(gc.get_objects())` after minus before, the objects every later
@@ -25,6 +26,7 @@ from unittest.mock import patch
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.octopus_viz import statistics as stats_module
+from custom_components.octopus_viz.comparison import TariffComparison
 from custom_components.octopus_viz.const import DOMAIN
 from tests.ha.conftest import entry_data
 
@@ -57,13 +59,25 @@ def _counting_capture(counter: list[int]) -> Callable[[Any, Any, list[Any]], Non
     return capture
 
 
-async def _first_backfill(hass: Any, history_from: str, name: str) -> tuple[MockConfigEntry, int]:
+async def _held_back(_comparison: TariffComparison) -> None:
+    """The comparison's start, held back (see `_first_backfill`)."""
+
+
+async def _first_backfill(
+    hass: Any, history_from: str, name: str, *, comparison: bool
+) -> tuple[MockConfigEntry, int]:
+    """A first backfill; without `comparison`, the tariff comparison's first rate fetch (a
+    background task after the backfill: 3 years of 11 products' rates) is held back."""
     rows = [0]
     entry = MockConfigEntry(
         domain=DOMAIN, title=name, unique_id=name, data=entry_data(history_from)
     )
     entry.add_to_hass(hass)
-    with patch.object(stats_module, "async_add_external_statistics", _counting_capture(rows)):
+    start = TariffComparison.async_start if comparison else _held_back
+    with (
+        patch.object(stats_module, "async_add_external_statistics", _counting_capture(rows)),
+        patch.object(TariffComparison, "async_start", start),
+    ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done(wait_background_tasks=True)
     return entry, rows[0]
@@ -77,17 +91,21 @@ async def _remove(hass: Any, entry: MockConfigEntry) -> None:
 
 async def measure_memory(
     hass: Any, history_from_for: Callable[[int], str], years: tuple[int, ...] = MEMORY_YEARS
-) -> dict[int, dict[str, Any]]:
-    """Live memory, GC-tracked objects and full collections of a first backfill per length."""
-    results: dict[int, dict[str, Any]] = {}
-    for count in years:
+) -> dict[str, dict[str, Any]]:
+    """Live memory, GC-tracked objects and full collections of a first backfill per length,
+    then 3 years again with the comparison's candidate rates fetched too."""
+    results: dict[str, dict[str, Any]] = {}
+    for count, comparison in [*((count, False) for count in years), (3, True)]:
         history_from = history_from_for(count)
+        label = f"{count} + comparison" if comparison else str(count)
         # 1. Collections, without tracing (the integration's own allocations only: the
         # statistic rows are captured, so the recorder allocates nothing meanwhile).
         gc.collect()
         began = time.perf_counter()
         with GenerationCount() as generations:
-            entry, rows = await _first_backfill(hass, history_from, f"gc{count}")
+            entry, rows = await _first_backfill(
+                hass, history_from, f"gc{label}", comparison=comparison
+            )
         seconds = time.perf_counter() - began
         await _remove(hass, entry)
         # 2. What stays alive, traced.
@@ -96,7 +114,9 @@ async def measure_memory(
         before_objects = len(gc.get_objects())
         before = tracemalloc.take_snapshot()
         before_bytes = tracemalloc.get_traced_memory()[0]
-        entry, _rows = await _first_backfill(hass, history_from, f"mem{count}")
+        entry, _rows = await _first_backfill(
+            hass, history_from, f"mem{label}", comparison=comparison
+        )
         gc.collect()
         after_bytes = tracemalloc.get_traced_memory()[0]
         after_objects = len(gc.get_objects())
@@ -108,7 +128,7 @@ async def measure_memory(
             for stat in after.compare_to(before, "lineno")[:TOP_ALLOCATORS]
         ]
         del before, after
-        results[count] = {
+        results[label] = {
             "live MB": (after_bytes - before_bytes) / 1e6,
             "GC-tracked objects": after_objects - before_objects,
             "full collections": generations.started[2],
@@ -121,19 +141,22 @@ async def measure_memory(
     return results
 
 
-def print_memory(results: dict[int, dict[str, Any]]) -> None:
+def print_memory(results: dict[str, dict[str, Any]]) -> None:
     """One line per history length, then the biggest growing allocation sites."""
     print("memory after a first backfill (statistic writes captured)")
-    print("  years  live memory  GC-tracked objects  full GCs  young GCs   rows   backfill")
+    print(
+        "  years               live memory  GC-tracked objects  full GCs  young GCs   rows"
+        "   backfill"
+    )
     for count, figures in results.items():
         print(
-            f"  {count:>5}  {figures['live MB']:>8.2f} MB  {figures['GC-tracked objects']:>18,}"
+            f"  {count:<18}  {figures['live MB']:>8.2f} MB  {figures['GC-tracked objects']:>18,}"
             f"  {figures['full collections']:>8}  {figures['young collections']:>9}"
             f"  {figures['statistic rows']:>6}  {figures['backfill s (untraced)']:>7.2f} s"
         )
     print("  targets at 3 years: <= 15 MB, <= 20,000 objects, 0 full GCs; 8 years <= 3 x 3 years")
-    if 3 in results and 8 in results:
-        three, eight = results[3], results[8]
+    if "3" in results and "8" in results:
+        three, eight = results["3"], results["8"]
         mem_ratio = eight["live MB"] / three["live MB"] if three["live MB"] else 0.0
         objects = three["GC-tracked objects"]
         obj_ratio = eight["GC-tracked objects"] / objects if objects else 0.0

@@ -130,10 +130,14 @@ class MeterUpdater:
         await self._async_rebuild_snapshot()
 
     async def _async_rebuild_snapshot(self) -> None:
-        columns = self.columns
-        series = await self.hass.async_add_executor_job(
-            HalfHourSeries, columns.starts, columns.kwh, columns.money
-        )
+        columns, previous = self.columns, self._snapshot.series
+        if previous.epochs is columns.starts and previous.kwh is columns.kwh:
+            # Re-priced only (reprice shares the readings' columns): the index is kept.
+            series = await self.hass.async_add_executor_job(previous.with_money, columns.money)
+        else:
+            series = await self.hass.async_add_executor_job(
+                HalfHourSeries, columns.starts, columns.kwh, columns.money
+            )
         until = (
             datetime.fromtimestamp(columns.starts[-1] + HALF_HOUR_SECONDS, UTC)
             if columns.starts

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 import json
 import math
@@ -257,9 +258,30 @@ def _row_hook[T: tuple[Any, ...]](
     return hook
 
 
-# A consumption row becomes `(epoch, kWh)`, a rate row a RateRow.
-reading_hook = _row_hook(frozenset({"interval_start"}), _reading_of)
+# A consumption row becomes `(epoch, kWh)`, a rate row a RateRow. The reading hook runs once per
+# decoded object (105,000 times in a 3-year backfill): it takes a fast path for the row every
+# page is made of, and hands anything else to the checked parser above, which gives the same
+# result or says why the row is bad.
+_checked_reading_hook = _row_hook(frozenset({"interval_start"}), _reading_of)
 rate_hook = _row_hook(frozenset({"value_inc_vat", "value_exc_vat"}), _rate_of)
+_from_iso = datetime.fromisoformat
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def reading_hook(obj: dict[str, Any]) -> object:
+    """A consumption row -> `(epoch, kWh)`; other objects as `_checked_reading_hook`."""
+    start, kwh = obj.get("interval_start"), obj.get("consumption")
+    # A float in range (NaN and infinities fail the comparison) and an offset timestamp.
+    if type(kwh) is float and 0.0 <= kwh <= MAX_HALF_HOUR_KWH and type(start) is str:
+        try:
+            when = _from_iso(start)
+        except ValueError:
+            when = None
+        if when is not None and when.tzinfo is not None:
+            stamp = (when - _EPOCH).total_seconds()  # exact, and quicker than timestamp()
+            if not stamp % HALF_HOUR_SECONDS:
+                return int(stamp), kwh
+    return _checked_reading_hook(obj)
 
 
 def _resolved[T](row: object, parse: Callable[[object], T]) -> T:

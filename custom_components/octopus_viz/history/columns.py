@@ -166,7 +166,7 @@ def reprice(
 
     Returns the new columns, the index of the first price that differs from the stored one
     (what lets a tariff edit rewrite statistics only from the first affected hour) and the
-    changed half-hours with their new prices, to persist.
+    half-hours from the first to the last changed price with their new prices, to persist.
     """
     if begin >= len(columns):
         return columns, None, Columns.empty()
@@ -175,23 +175,43 @@ def reprice(
     old = columns.money.slice(begin)
     scale = max(new.scale, old.scale)
     new_units, old_units = new.at_scale(scale).units, old.at_scale(scale).units
-    if new_units == old_units and new.priced == old.priced:  # compared in C
+    span = _differing_span(old_units, new_units, old.priced, new.priced)
+    if span is None:
         return columns, None, Columns.empty()
-    differ = [
-        offset
-        for offset, (a, b, pa, pb) in enumerate(
-            zip(old_units, new_units, old.priced, new.priced, strict=True)
-        )
-        if a != b or pa != pb
-    ]
-    if not differ:
-        return columns, None, Columns.empty()
+    first, last = begin + span[0], begin + span[1]
     repriced = Columns(starts, columns.kwh, concat([columns.money.slice(0, begin), new]))
-    if len(differ) == len(new):  # a new tariff: every price changed
-        changed = Columns(starts[begin:], columns.kwh[begin:], new)
-    else:
-        changed = repriced.pick([begin + offset for offset in differ])
-    return repriced, begin + differ[0], changed
+    # The run from the first to the last changed price: unchanged ones inside it are
+    # stored again, which costs less than finding each one in Python.
+    stop = last + 1
+    money = repriced.money.slice(first, stop)
+    changed = Columns(starts[first:stop], columns.kwh[first:stop], money)
+    return repriced, first, changed
+
+
+_CHUNK = 512  # half-hours compared at once in C before looking inside
+
+
+def _differing_span(
+    old: Sequence[int], new: Sequence[int], old_priced: Sequence[int], new_priced: Sequence[int]
+) -> tuple[int, int] | None:
+    """First and last index where two money columns differ (None when equal); slices are
+    compared in C, only the chunks holding the ends are searched one by one."""
+
+    if type(old) is not type(new):  # an int64 array and a list (a huge price) never compare
+        old, new = list(old), list(new)
+
+    def differs(lo: int, hi: int) -> bool:
+        return old[lo:hi] != new[lo:hi] or old_priced[lo:hi] != new_priced[lo:hi]
+
+    size = len(new)
+    chunks = range(0, size, _CHUNK)
+    head = next((lo for lo in chunks if differs(lo, lo + _CHUNK)), None)
+    if head is None:
+        return None
+    tail = next(lo for lo in reversed(chunks) if differs(lo, lo + _CHUNK))
+    first = next(i for i in range(head, min(head + _CHUNK, size)) if differs(i, i + 1))
+    last = next(i for i in reversed(range(tail, min(tail + _CHUNK, size))) if differs(i, i + 1))
+    return first, last
 
 
 def hour_floor(epoch: int) -> int:

@@ -8,15 +8,16 @@ meter; unpriced when the half-hour could not be priced).
 Every column is a typed array (int64, float64, bytes): no Python object per half-hour, so
 years of history add nothing for the garbage collector to walk. Building precomputes what the
 queries in aggregation.py need so that each is a bisect plus sums over slices run in C:
-- per reading: Unix seconds (for bisect), local day number, money units (0 when unpriced) and
-  a priced mask;
+- per reading: Unix seconds (for bisect), its grid cell (local day and slot, see `_cells_of`),
+  money units (0 when unpriced) and a priced mask;
 - a dense grid of local days x 48 local slots over the days the series spans, each cell holding
   the kWh, the money units and the number of (priced) readings that fell in it. The October
   repeated hour lands twice in slots 2 and 3, which is the required folding.
 
 Updates rebuild: `merged` returns a new series. A full build of three years (52,560 rows) takes
-a few tens of ms (see benchmarks/aggregation_bench.py), cheaper and simpler than
-incremental patching.
+about 15 ms (see benchmarks/aggregation_bench.py), cheaper and simpler than incremental
+patching; a re-pricing (`with_money`) shares the index and the energy grid and sums only the
+money again.
 """
 
 from __future__ import annotations
@@ -67,10 +68,49 @@ class Window:
         return replace(self, value=value, scale=scale)
 
 
+def _cells_of(epochs: Sequence[int]) -> tuple[int, array[int]]:
+    """The first reading's local day number, and each reading's grid cell counted from that
+    day's first slot: (local day - first day) * 48 + local slot.
+
+    With the UTC offset `o` of its instant, a reading at Unix time `e` is in local half-hour
+    (e + o) // 1800 since the epoch, so the cell is that minus the first day's. The offset
+    changes twice a year, so the readings are taken one UTC day at a time: a complete day
+    is a run of 48 cells (made in C), a day with gaps one subtraction per reading, and only
+    the two clock-change days look up each half-hour's offset. The October repeated hour
+    lands twice in local slots 2 and 3, which is the required folding.
+    """
+    cells: array[int] = array("i")
+    if not epochs:
+        return 0, cells
+    first = epochs[0]
+    first_offsets = utc_day_offsets(first // DAY_SECONDS)
+    day0 = (first + first_offsets[first % DAY_SECONDS // HALF_HOUR_SECONDS]) // DAY_SECONDS
+    base = day0 * SLOTS_PER_DAY
+    size, index = len(epochs), 0
+    while index < size:
+        utc_day = epochs[index] // DAY_SECONDS
+        end = bisect_left(epochs, (utc_day + 1) * DAY_SECONDS, index)
+        offsets = utc_day_offsets(utc_day)
+        offset = offsets[0]
+        if offsets[-1] != offset:  # a clock change
+            cells.extend(
+                (e + offsets[e % DAY_SECONDS // HALF_HOUR_SECONDS]) // HALF_HOUR_SECONDS - base
+                for e in epochs[index:end]
+            )
+        elif end - index == SLOTS_PER_DAY:  # every half-hour of the day
+            cell = (epochs[index] + offset) // HALF_HOUR_SECONDS - base
+            cells.extend(range(cell, cell + SLOTS_PER_DAY))
+        else:
+            cells.extend([(e + offset) // HALF_HOUR_SECONDS - base for e in epochs[index:end]])
+        index = end
+    return day0, cells
+
+
 class HalfHourSeries:
     """Half-hours of one meter, sorted by start, one per start. Immutable."""
 
     __slots__ = (
+        "_cells",
         "_day0",
         "_epochs",
         "_g_count",
@@ -78,7 +118,6 @@ class HalfHourSeries:
         "_g_priced",
         "_g_value",
         "_kwh",
-        "_local_days",
         "_money",
         "_ndays",
     )
@@ -104,45 +143,48 @@ class HalfHourSeries:
         self._build_local_index()
 
     def _build_local_index(self) -> None:
-        """Local day and slot of every reading, then the day x slot grid."""
-        days = array("i")
-        slots = array("b")
-        current_utc_day = None
-        offsets: tuple[int, ...] = ()
-        # Inlined `periods.local_position`: this loop is most of the build time.
-        for seconds in self._epochs:
-            utc_day, in_day = divmod(seconds, DAY_SECONDS)
-            if utc_day != current_utc_day:
-                current_utc_day = utc_day
-                offsets = utc_day_offsets(utc_day)
-            local_day, local_in_day = divmod(
-                seconds + offsets[in_day // HALF_HOUR_SECONDS], DAY_SECONDS
-            )
-            days.append(local_day)
-            slots.append(local_in_day // HALF_HOUR_SECONDS)
-        self._local_days = days
-        self._day0 = days[0] if days else 0
-        self._ndays = days[-1] - self._day0 + 1 if days else 0
+        """The grid cell of every reading, then the day x slot grid's energy and counts."""
+        self._day0, self._cells = _cells_of(self._epochs)
+        self._ndays = self._cells[-1] // SLOTS_PER_DAY + 1 if self._cells else 0
         cells = self._ndays * SLOTS_PER_DAY
         # Lists while summing (faster to index than arrays), typed columns once done.
         g_kwh = [0.0] * cells
-        g_value = [0] * cells
         g_count = [0] * cells
-        g_priced = [0] * cells
-        base = self._day0 * SLOTS_PER_DAY
-        money = self._money
-        for day, slot, kwh, units, priced in zip(
-            days, slots, self._kwh, money.units, money.priced, strict=True
-        ):
-            cell = day * SLOTS_PER_DAY + slot - base
+        for cell, kwh in zip(self._cells, self._kwh, strict=True):
             g_kwh[cell] += kwh
             g_count[cell] += 1
-            g_value[cell] += units  # 0 when unpriced
-            g_priced[cell] += priced
         self._g_kwh = array("d", g_kwh)
-        self._g_value = int_column(g_value)
         self._g_count = array("B", g_count)
-        self._g_priced = array("B", g_priced)
+        self._money_grid()
+
+    def _money_grid(self) -> None:
+        """The grid's money cells: units and the number of priced readings."""
+        money = self._money
+        cells = self._ndays * SLOTS_PER_DAY
+        g_value = [0] * cells
+        if money.priced.count(0) == 0:  # everything priced (the usual case): counted above
+            for cell, units in zip(self._cells, money.units, strict=True):
+                g_value[cell] += units
+            self._g_priced = self._g_count
+        else:
+            g_priced = [0] * cells
+            for cell, units, priced in zip(self._cells, money.units, money.priced, strict=True):
+                g_value[cell] += units  # 0 when unpriced
+                g_priced[cell] += priced
+            self._g_priced = array("B", g_priced)
+        self._g_value = int_column(g_value)
+
+    def with_money(self, money: MoneyColumn) -> HalfHourSeries:
+        """The same half-hours with other prices (a re-pricing): only the money is summed
+        again, the local index and the energy grid are shared (they are never changed)."""
+        if len(money) != len(self._epochs):
+            raise ValueError("columns differ in length")
+        series = object.__new__(HalfHourSeries)
+        for name in ("_cells", "_day0", "_epochs", "_g_count", "_g_kwh", "_kwh", "_ndays"):
+            setattr(series, name, getattr(self, name))
+        series._money = money
+        series._money_grid()
+        return series
 
     @classmethod
     def from_columns(
@@ -246,12 +288,12 @@ class HalfHourSeries:
     @property
     def first_day(self) -> date | None:
         """Local date of the first half-hour."""
-        return date_of_day_number(self._local_days[0]) if self._epochs else None
+        return date_of_day_number(self._day0) if self._epochs else None
 
     @property
     def last_day(self) -> date | None:
         """Local date of the last half-hour."""
-        return date_of_day_number(self._local_days[-1]) if self._epochs else None
+        return date_of_day_number(self._day0 + self._ndays - 1) if self._epochs else None
 
     def start_of(self, index: int) -> datetime:
         """UTC start of a half-hour."""
@@ -263,7 +305,8 @@ class HalfHourSeries:
 
     def local_days_with_data(self, lo: int, hi: int) -> list[int]:
         """Distinct local day numbers, ascending, of half-hours lo..hi-1."""
-        return sorted(set(self._local_days[lo:hi]))
+        day0 = self._day0
+        return sorted({day0 + cell // SLOTS_PER_DAY for cell in self._cells[lo:hi]})
 
     def index_range(self, start_seconds: int, end_seconds: int) -> tuple[int, int]:
         """[lo, hi) indexes of the half-hours starting in [start, end) Unix seconds."""

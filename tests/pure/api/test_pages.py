@@ -224,3 +224,33 @@ def test_rate_rows_decoded_by_the_hook_count_like_raw_ones() -> None:
     kept = parse_rates(rows, report)
     assert [inc for _exc, inc, *_ in kept] == ["1.05"]
     assert report.reasons == {"missing valid_from": 1, "missing value_exc_vat": 1}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2000),
+            st.floats(0, 2000) | st.floats() | st.integers(0, 5),
+            st.sampled_from(["Z", "+01:00", "", "+0100", ":15"]),
+        ),
+        max_size=10,
+    )
+)
+def test_the_reading_hook_parses_as_the_checked_parser(
+    rows: list[tuple[int, float | int, str]],
+) -> None:
+    """The reading hook's fast path agrees with `parse_reading` on every row."""
+    for half_hours, kwh, suffix in rows:
+        when = datetime.fromtimestamp(MIDNIGHT + half_hours * 1800, UTC).replace(tzinfo=None)
+        text = when.isoformat() + (suffix if suffix != ":15" else "")
+        if suffix == ":15":
+            text = text[:-5] + "15:00"
+        row = {"interval_start": text, "consumption": kwh}
+        hooked = reading_hook(dict(row))
+        try:
+            expected: object = parse_reading(row)
+        except BadRowError as err:
+            expected = BadRow(str(err))
+        assert (hooked.reason if isinstance(hooked, BadRow) else hooked) == (
+            expected.reason if isinstance(expected, BadRow) else expected
+        )

@@ -205,3 +205,26 @@ def test_merged_equals_building_from_the_combined_rows(
     assert merged.values == expected.values
     start, end = first[2], first[3]
     assert profile(merged, start, end) == profile(expected, start, end)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenario(), st.data())
+def test_a_repriced_series_equals_one_built_anew(
+    case: tuple[Rows, Rows, date, date], data: st.DataObject
+) -> None:
+    """`with_money` (the re-pricing path) answers every query as a full build would."""
+    rows, _, start, end = case
+    new_rows = [(when, kwh, data.draw(MONEY)) for when, kwh, _ in rows]
+    fresh = build(new_rows)
+    repriced = build(rows).with_money(fresh.money)
+    assert repriced.values == fresh.values
+    assert profile(repriced, start, end) == profile(fresh, start, end)
+    assert totals(repriced, start, end) == totals(fresh, start, end)
+    assert value_heatmap(repriced, start, end) == value_heatmap(fresh, start, end)
+    assert kwh_heatmap(repriced, start, end) == kwh_heatmap(fresh, start, end)
+
+
+def test_a_series_is_repriced_only_with_money_for_each_half_hour() -> None:
+    series = build([(ANCHORS[0], 1.0, Decimal(1)), (ANCHORS[0] + HALF_HOUR, 2.0, None)])
+    with pytest.raises(ValueError, match="differ in length"):
+        series.with_money(build([(ANCHORS[0], 1.0, Decimal(2))]).money)

@@ -71,6 +71,40 @@ def test_reprice_reports_first_and_all_changes() -> None:
     assert reprice(columns, flat("1"), begin=3)[1] is None
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(0, 3), min_size=1, max_size=1500),
+    st.dictionaries(st.integers(0, 1499), st.integers(-3, 3) | st.none(), max_size=8),
+    st.integers(0, 1600),
+)
+def test_reprice_stores_the_run_from_the_first_to_the_last_change(
+    rates: list[int], edits: dict[int, int | None], begin: int
+) -> None:
+    """Re-pricing finds the first and last changed price (across the chunks compared in C)
+    and hands back every half-hour between them with its new price."""
+    size = len(rates)
+    starts, kwh = [i * H for i in range(size)], [1.0] * size
+    old = [Decimal(rate) for rate in rates]
+    wanted = list(old)
+    for index, value in edits.items():
+        if index < size:
+            wanted[index] = None if value is None else Decimal(value)
+
+    def price(part: Sequence[int], _kwh: Sequence[float]) -> list[Decimal | None]:
+        return [wanted[start // H] for start in part]
+
+    new, first, changed = reprice(Columns(starts, kwh, old), price, begin)
+    differ = [i for i in range(begin, size) if wanted[i] != old[i]]
+    assert new.values == old[:begin] + wanted[begin:]
+    if not differ:
+        assert first is None
+        assert len(changed) == 0
+        return
+    assert first == differ[0]
+    span = range(differ[0], differ[-1] + 1)
+    assert changed == Columns([i * H for i in span], [1.0] * len(span), [wanted[i] for i in span])
+
+
 def test_hourly_sums_with_standing_charges() -> None:
     day_start = int(datetime(2025, 1, 2, tzinfo=UTC).timestamp())  # GMT: local midnight
     starts = [day_start - H, day_start, day_start + H, day_start + 2 * H]
