@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from decimal import Decimal
 import json
 from pathlib import Path
@@ -14,7 +15,12 @@ from custom_components.octopus_viz.history.cache import (
     ReadingCache,
     remove_cache_file,
 )
-from custom_components.octopus_viz.history.cache_blocks import BLOCK_SLOTS, SLOT_SECONDS
+from custom_components.octopus_viz.history.cache_blocks import (
+    BLOCK_SLOTS,
+    SLOT_SECONDS,
+    block_starts,
+    runs,
+)
 from custom_components.octopus_viz.tariffs.money import MoneyColumn
 
 
@@ -292,3 +298,19 @@ def test_empty_writes_still_commit_the_metadata(tmp_path: Path) -> None:
     assert [len(column) for column in cache.load("A")] == [0, 0, 0]
     assert cache.delete_meters([]) == 0
     cache.close()
+
+
+@pytest.mark.parametrize("number", [-2, -1, 0, 1, 1_672_531_200 // _BLOCK, 2**63 // _BLOCK - 1])
+def test_block_starts_are_each_slots_start(number: int) -> None:
+    """The packed big-integer construction equals the plain one (negative blocks included)."""
+    first = number * _BLOCK
+    assert block_starts(number) == array("q", range(first, first + _BLOCK, SLOT_SECONDS))
+
+
+def test_runs_of_starts() -> None:
+    """Consecutive starts make one run; same ends but another order, repeats or gaps split."""
+    consecutive = array("q", range(-5 * 1800, 3000 * 1800, 1800))
+    assert runs(consecutive) == [(0, len(consecutive))]
+    assert runs(array("q", [0, 3600, 1800, 5400])) == [(0, 1), (1, 2), (2, 3), (3, 4)]
+    assert runs(array("q", [0, 1800, 1800, 3600, 9000])) == [(0, 2), (2, 4), (4, 5)]
+    assert runs(array("q")) == []
