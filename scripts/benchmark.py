@@ -169,6 +169,11 @@ def _summarise(
         if not worst and "GC" not in name:
             shown = ", ".join(f"{value:.2f}" for value in values)
             notes[f"{name} (runs, s)"] = shown
+        elif "stall" in name or "full" in name:  # which runs missed, and why
+            unit, scale = ("ms", 1000) if "stall" in name else ("", 1)
+            notes[f"{name.strip()} (runs{', ' + unit if unit else ''})"] = ", ".join(
+                f"{value * scale:.0f}" for value in values
+            )
 
 
 async def _backfills(
