@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 import logging
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 
 from .api.client import OctopusClient
 from .api.local_time import (
@@ -25,10 +24,8 @@ from .api.local_time import (
     date_of_day_number,
     local_midnight,
     local_position,
-    local_slot,
 )
 from .api.models import HalfHourReadings, MeterConfig
-from .const import DOMAIN
 from .history.cache import ReadingCache
 from .history.columns import (
     Columns,
@@ -42,6 +39,7 @@ from .history.columns import (
 from .history.series import HalfHourSeries
 from .history.snapshot import MeterSnapshot
 from .history.unpriced import unpriced_runs
+from .repairs import async_report_unpriced
 from .statistics import StatisticIds, statistic_ids
 from .tariffs.money import MoneyColumn
 from .tariffs.source import PriceSource
@@ -359,31 +357,8 @@ class MeterUpdater:
 
     def report_unpriced(self, hass: HomeAssistant, entry_id: str) -> None:
         """A repair issue naming the unpriced periods, or none when everything is priced."""
-        issue_id = f"unpriced_{entry_id}_{self.meter.mpan}"
-        if not self._unpriced or not self.source.ready:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
-            return
-        # UK days, first and last inclusive (the runs are UTC instants, the end exclusive).
-        shown = ", ".join(
-            f"{local_slot(a)[0].isoformat()} to {local_slot(b - _HALF_HOUR)[0].isoformat()}"
-            for a, b in self._unpriced[:5]
-        )
-        if len(self._unpriced) > 5:
-            shown += f" (+{len(self._unpriced) - 5})"
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=True,  # repairs.py: its fix flow opens the tariff editor
-            data={"entry_id": entry_id},
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="unpriced_periods",
-            translation_placeholders={
-                "mpan": self.meter.mpan,
-                "direction": self.meter.flow,
-                "periods": shown,
-            },
-        )
+        unpriced = self._unpriced if self.source.ready else []
+        async_report_unpriced(hass, entry_id, self.meter, unpriced)
 
     def statistic_name(self, money: bool) -> str:
         """Human name of a statistic (statistic names are not translatable in HA)."""

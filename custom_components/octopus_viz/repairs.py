@@ -1,4 +1,5 @@
-"""Repairs platform: the "half-hours without a tariff" issue leads to the tariff editor.
+"""Repairs: the "half-hours without a tariff" issue, raised after each pricing of a meter
+(`async_report_unpriced`), and its fix flow to the tariff editor.
 
 The issue names the periods no tariff covers. Its fix flow explains what to do and, once
 confirmed, hands over to the entry's options flow (the repairs dialog opens it in place,
@@ -9,15 +10,56 @@ next pricing raises it again if half-hours are still unpriced, so it can never h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from homeassistant.components.repairs import FlowType, RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
+from .api.local_time import local_slot
+from .api.models import MeterConfig
 from .const import DOMAIN
 
 ISSUE_DATA_ENTRY_ID: Final = "entry_id"
+SHOWN_PERIODS: Final = 5
+_HALF_HOUR = timedelta(minutes=30)
+
+
+def async_report_unpriced(
+    hass: HomeAssistant,
+    entry_id: str,
+    meter: MeterConfig,
+    unpriced: Sequence[tuple[datetime, datetime]],
+) -> None:
+    """Raise the meter's issue naming its unpriced periods (UTC runs, the end exclusive), or
+    delete it when there are none."""
+    issue_id = f"unpriced_{entry_id}_{meter.mpan}"
+    if not unpriced:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    # UK days, first and last inclusive.
+    shown = ", ".join(
+        f"{local_slot(a)[0].isoformat()} to {local_slot(b - _HALF_HOUR)[0].isoformat()}"
+        for a, b in unpriced[:SHOWN_PERIODS]
+    )
+    if len(unpriced) > SHOWN_PERIODS:
+        shown += f" (+{len(unpriced) - SHOWN_PERIODS})"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,  # its fix flow, below, opens the tariff editor
+        data={ISSUE_DATA_ENTRY_ID: entry_id},
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="unpriced_periods",
+        translation_placeholders={
+            "mpan": meter.mpan,
+            "direction": meter.flow,
+            "periods": shown,
+        },
+    )
 
 
 class UnpricedPeriodsFlow(RepairsFlow):

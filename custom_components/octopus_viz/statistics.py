@@ -12,11 +12,13 @@ rewritten.
 
 from __future__ import annotations
 
+from array import array
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+from typing import overload
 
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -92,22 +94,67 @@ def money_metadata(stat_id: str, name: str, currency: str) -> StatisticMetaData:
     return _metadata(stat_id, name, currency, None)
 
 
-def running_sums(values: Sequence[float], anchor: float) -> list[float]:
+def running_sums(values: Sequence[float], anchor: float) -> array[float]:
     """The running sum after each hour, continuing from `anchor`."""
-    return list(accumulate(values, initial=anchor))[1:]
+    return array("d", accumulate(values, initial=anchor))[1:]
 
 
-def statistic_rows(
-    hourly: Hourly, sums: Sequence[float], begin: int, end: int
-) -> list[StatisticData]:
-    """Rows of the hours in [begin, end) (made per chunk as it is handed over: years of
-    hours never exist as 100,000 dicts of ours at once)."""
-    hours, values = hourly.hours, hourly.values
+class StatisticRows(Sequence[StatisticData]):
+    """Statistic rows of consecutive hours, each made when it is read.
+
+    The recorder takes an iterable of rows, validates it in the event loop when it is queued
+    and reads it again in its own thread when it imports it, which may be minutes later during
+    a first backfill. A list would keep one dict per hour alive all that time: 180,000 objects
+    for 3 years, each surviving young collections until enough of them make Python run a
+    full collection, which stops every thread (the event loop too) for a few hundred ms. Here
+    a queued chunk is three typed arrays, and each read makes a dict that lives until the
+    next one. Starts are UTC already (the recorder would convert them), so a row read twice
+    is the same row.
+    """
+
+    __slots__ = ("_hours", "_states", "_sums")
+
+    def __init__(
+        self, hours: Sequence[int], states: Sequence[float], sums: Sequence[float]
+    ) -> None:
+        """Parallel columns: hour starts (UTC epoch seconds), states and running sums."""
+        if not len(hours) == len(states) == len(sums):
+            raise ValueError("columns differ in length")
+        self._hours = hours if isinstance(hours, array) else array("q", hours)
+        self._states = states if isinstance(states, array) else array("d", states)
+        self._sums = sums if isinstance(sums, array) else array("d", sums)
+
+    def __len__(self) -> int:
+        """Number of hours."""
+        return len(self._hours)
+
+    @overload
+    def __getitem__(self, index: int) -> StatisticData: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> StatisticRows: ...
+
+    def __getitem__(self, index: int | slice) -> StatisticData | StatisticRows:
+        """One row, made now, or the rows of a slice (sharing nothing mutable)."""
+        if isinstance(index, slice):
+            return StatisticRows(self._hours[index], self._states[index], self._sums[index])
+        return _row(self._hours[index], self._states[index], self._sums[index])
+
+    def __iter__(self) -> Iterator[StatisticData]:
+        """Every row, each made as it is reached."""
+        for hour, state, total in zip(self._hours, self._states, self._sums, strict=True):
+            yield _row(hour, state, total)
+
+
+def _row(hour: int, state: float, total: float) -> StatisticData:
     # A plain dict literal: StatisticData is a TypedDict, and calling it costs ~3x.
-    return [
-        {"start": datetime.fromtimestamp(hours[i], UTC), "state": values[i], "sum": sums[i]}
-        for i in range(begin, min(end, len(hours)))
-    ]
+    return {"start": datetime.fromtimestamp(hour, UTC), "state": state, "sum": total}
+
+
+def statistic_rows(hourly: Hourly, sums: Sequence[float], begin: int, end: int) -> StatisticRows:
+    """Rows of the hours in [begin, end), made when the recorder reads them."""
+    end = min(end, len(hourly.hours))
+    return StatisticRows(hourly.hours[begin:end], hourly.values[begin:end], sums[begin:end])
 
 
 async def async_sum_before(hass: HomeAssistant, stat_id: str, when: datetime) -> float:
@@ -145,7 +192,8 @@ async def async_write_statistic(
     anchor = await async_sum_before(hass, metadata["statistic_id"], first)
     sums = await hass.async_add_executor_job(running_sums, hourly.values, anchor)
     # The recorder validates rows in the event loop as they are queued: hand them over in
-    # chunks so years of hours never stall the loop (each chunk is an upsert of its own).
+    # chunks so years of hours never stall the loop (each chunk is an upsert of its own,
+    # and its rows are made only as the recorder reads them: StatisticRows).
     for index in range(0, len(sums), WRITE_CHUNK):
         rows = statistic_rows(hourly, sums, index, index + WRITE_CHUNK)
         async_add_external_statistics(hass, metadata, rows)
