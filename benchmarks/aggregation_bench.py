@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 import random
-import sys
 import time
 
+from benchmarks.report import print_timings
 from custom_components.octopus_viz.history.aggregation import (
     kwh_heatmap,
     profile,
@@ -95,13 +95,13 @@ def benchmark(years: int = 1, repeat: int = 5) -> dict[str, float]:
     }
 
 
+def _heading(years: int) -> str:
+    return f"{years} year(s), import + export meters, {years * 365 * 48} half-hours each"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print the timings; the optional argument is the number of years."""
-    args = sys.argv[1:] if argv is None else argv
-    years = int(args[0]) if args else 1
-    print(f"{years} year(s), import + export meters, {years * 365 * 48} half-hours each")
-    for name, ms in benchmark(years).items():
-        print(f"{ms:8.2f} ms  {name}")
+    print_timings(argv, 1, _heading, benchmark)
 
 
 if __name__ == "__main__":

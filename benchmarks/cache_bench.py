@@ -12,10 +12,10 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 import random
-import sys
 import tempfile
 import time
 
+from benchmarks.report import print_timings
 from custom_components.octopus_viz.history.cache import ReadingCache
 from custom_components.octopus_viz.tariffs.money import MoneyColumn
 
@@ -84,13 +84,13 @@ def benchmark(years: int = 3, repeat: int = 3) -> dict[str, float]:
     return timings
 
 
+def _heading(years: int) -> str:
+    return f"reading cache, one meter, {years} year(s) = {years * 17_520} half-hours"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print the timings; the optional argument is the number of years."""
-    args = sys.argv[1:] if argv is None else argv
-    years = int(args[0]) if args else 3
-    print(f"reading cache, one meter, {years} year(s) = {years * 17_520} half-hours")
-    for name, ms in benchmark(years).items():
-        print(f"{ms:8.2f} ms  {name}")
+    print_timings(argv, 3, _heading, benchmark)
 
 
 if __name__ == "__main__":
