@@ -256,6 +256,8 @@ def _hourly[T: (int, float)](starts: Sequence[int], values: Sequence[T], first: 
         return out
     # Start at the first half-hour of the hour containing `first`, so that hour is whole.
     begin = bisect_left(starts, hour_floor(starts[first]))
+    if (paired := _paired(starts, values, begin)) is not None:
+        return paired
     hours, totals = out.hours, out.values
     current = -1
     for start, value in zip(starts[begin:], values[begin:], strict=True):
@@ -267,6 +269,24 @@ def _hourly[T: (int, float)](starts: Sequence[int], values: Sequence[T], first: 
         else:
             totals[-1] += value
     return out
+
+
+def _paired[T: (int, float)](
+    starts: Sequence[int], values: Sequence[T], begin: int
+) -> _Sums[T] | None:
+    """The hourly sums when the half-hours from `begin` on have no gap (the usual case): each
+    hour is the sum of one pair, added in the loop's order. None when there is a gap."""
+    count = len(starts) - begin
+    first = starts[begin]
+    # Starts are distinct half-hours in order (the columns' invariant), so `count` of them
+    # spanning exactly `count` half-hours leave no gap.
+    if first % HOUR_SECONDS or starts[-1] - first != (count - 1) * HALF_HOUR_SECONDS:
+        return None  # the first hour's :00 half-hour is missing, or there is a gap
+    tail = values[begin:]
+    totals = [a + b for a, b in zip(tail[0::2], tail[1::2], strict=False)]
+    if count % 2:
+        totals.append(tail[-1])  # the newest hour has one half-hour so far
+    return _Sums[T](list(range(first, first + len(totals) * HOUR_SECONDS, HOUR_SECONDS)), totals)
 
 
 @dataclass(slots=True)

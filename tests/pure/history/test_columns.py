@@ -137,3 +137,33 @@ def test_merge_equals_dict_update(old: dict[int, float], new: dict[int, float]) 
     assert list(merged.starts) == [k * H for k in sorted(expected)]
     assert list(merged.kwh) == [expected[k] for k in sorted(expected)]
     assert abs(sum(hourly_energy(merged, 0).values) - sum(expected.values())) < 1e-9
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(0, 3),
+    st.lists(st.integers(0, 9), min_size=1, max_size=40),
+    st.sets(st.integers(0, 39), max_size=3),
+    st.integers(0, 39),
+)
+def test_hourly_sums_equal_a_plain_sum_per_hour(
+    offset: int, milli: list[int], gaps: set[int], first: int
+) -> None:
+    """With or without gaps, starting on the hour or half past: each hour's sum is the sum of
+    its half-hours (kWh floats added in order, money integers exact)."""
+    starts = [(offset + i) * H for i in range(len(milli)) if i not in gaps]
+    kwh = [milli[i] / 8 for i in range(len(milli)) if i not in gaps]
+    units = [milli[i] * 10**15 for i in range(len(milli)) if i not in gaps]  # big: exact ints
+    if not starts:
+        return
+    first = min(first, len(starts) - 1)
+    columns = Columns(starts, kwh, [Decimal(u) for u in units])
+    expected_hours: dict[int, list[int]] = {}
+    begin = next(i for i, s in enumerate(starts) if s >= starts[first] - starts[first] % (2 * H))
+    for index in range(begin, len(starts)):
+        expected_hours.setdefault(starts[index] - starts[index] % (2 * H), []).append(index)
+    energy = hourly_energy(columns, first)
+    assert energy.hours == list(expected_hours)
+    assert energy.values == [sum(kwh[i] for i in group) for group in expected_hours.values()]
+    money = hourly_money(columns, first)
+    assert money.values == [sum(units[i] for i in group) / 1 for group in expected_hours.values()]
