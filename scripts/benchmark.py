@@ -39,7 +39,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from benchmarks.compare_bench import cached_comparisons, first_comparison
 from custom_components.octopus_viz import statistics as stats_module
-from custom_components.octopus_viz.comparison import TariffComparison
 from custom_components.octopus_viz.const import DOMAIN
 from custom_components.octopus_viz.history.queries import heatmap, profile
 from custom_components.octopus_viz.tariffs.keys import (
@@ -52,6 +51,7 @@ from scripts.benchmark_harness import (
     ProcessFake,
     bench_hass,
     capturing,
+    comparison_held_back,
     cpu_shares,
     start_recorder,
     timed,
@@ -141,7 +141,7 @@ async def _backfill_once(
     fake_cpu = fake.cpu_seconds()
     with (
         patch.object(stats_module, "async_add_external_statistics", capture),
-        patch.object(TariffComparison, "async_start", _held_back),
+        comparison_held_back(),
         timed(sample, "integration work, first backfill"),
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
@@ -152,10 +152,6 @@ async def _backfill_once(
     sample["integration CPU, first backfill"] = time.process_time() - cpu
     sample["fake API server CPU (other process)"] = fake.cpu_seconds() - fake_cpu
     return entry, captured, sample
-
-
-async def _held_back(_comparison: TariffComparison) -> None:
-    """The comparison's start, held back during a measured backfill."""
 
 
 def _summarise(

@@ -26,6 +26,7 @@ from pytest_homeassistant_custom_component.common import async_test_home_assista
 
 from custom_components.octopus_viz.api.client import OctopusClient
 from custom_components.octopus_viz.api.const import ENV_API_URL
+from custom_components.octopus_viz.comparison import TariffComparison
 from custom_components.octopus_viz.const import DOMAIN
 from tests.databases import DatabaseServer
 from tests.databases.server import cpu_seconds
@@ -201,3 +202,13 @@ def capturing(captured: list[tuple[Any, list[Any]]]) -> Any:
         captured.append((metadata, [(r["start"], r["state"], r["sum"]) for r in rows]))
 
     return capture
+
+
+async def _no_start(_comparison: TariffComparison) -> None:
+    """The comparison's start, held back."""
+
+
+def comparison_held_back() -> Any:
+    """Hold back the tariff comparison's start (its first fetch of candidate rates, a
+    background task after the backfill) so a measured backfill is the backfill alone."""
+    return patch.object(TariffComparison, "async_start", _no_start)

@@ -17,6 +17,7 @@ fetch (what the comparison's candidate rates add). Printed per history length:
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 import gc
 import time
 import tracemalloc
@@ -26,8 +27,8 @@ from unittest.mock import patch
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.octopus_viz import statistics as stats_module
-from custom_components.octopus_viz.comparison import TariffComparison
 from custom_components.octopus_viz.const import DOMAIN
+from scripts.benchmark_harness import comparison_held_back
 from tests.ha.conftest import entry_data
 
 MEMORY_YEARS = (1, 3, 8)
@@ -59,10 +60,6 @@ def _counting_capture(counter: list[int]) -> Callable[[Any, Any, list[Any]], Non
     return capture
 
 
-async def _held_back(_comparison: TariffComparison) -> None:
-    """The comparison's start, held back (see `_first_backfill`)."""
-
-
 async def _first_backfill(
     hass: Any, history_from: str, name: str, *, comparison: bool
 ) -> tuple[MockConfigEntry, int]:
@@ -73,10 +70,9 @@ async def _first_backfill(
         domain=DOMAIN, title=name, unique_id=name, data=entry_data(history_from)
     )
     entry.add_to_hass(hass)
-    start = TariffComparison.async_start if comparison else _held_back
     with (
         patch.object(stats_module, "async_add_external_statistics", _counting_capture(rows)),
-        patch.object(TariffComparison, "async_start", start),
+        nullcontext() if comparison else comparison_held_back(),
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done(wait_background_tasks=True)

@@ -26,8 +26,9 @@ type StandingFn = Callable[[date], Decimal | None]
 
 
 class Columns:
-    """One meter's half-hours as parallel typed columns, sorted by start: starts (UTC epoch
-    seconds, int64), kWh (float64) and money (exact integers, see tariffs.money).
+    """One meter's half-hours as parallel typed columns, sorted by start, one per start (merge
+    keeps both true; the hourly sums rely on them): starts (UTC epoch seconds, int64), kWh
+    (float64) and money (exact integers, see tariffs.money).
 
     No Python object per half-hour: three years of import and export are a few MB that the
     garbage collector never walks. `values` gives Decimals for the edges that want them.
